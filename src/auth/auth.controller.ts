@@ -1,0 +1,37 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedUser } from './authenticated-user.js';
+import { AuthService } from './auth.service.js';
+import { CurrentUser } from './decorators/current-user.decorator.js';
+import { Public } from './decorators/public.decorator.js';
+import { AccessTokenDto } from './dto/access-token.dto.js';
+import { CredentialsDto } from './dto/credentials.dto.js';
+import { MeDto } from './dto/me.dto.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  /** Creates an account and returns an access token for it. */
+  @Public()
+  @Post('register')
+  register(@Body() body: CredentialsDto): Promise<AccessTokenDto> {
+    return this.auth.register(body);
+  }
+
+  /** Exchanges email and password for an access token. */
+  @Public()
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  login(@Body() body: CredentialsDto): Promise<AccessTokenDto> {
+    return this.auth.login(body);
+  }
+
+  /** The caller, as identified by the access token. */
+  @ApiBearerAuth()
+  @Get('me')
+  me(@CurrentUser() user: AuthenticatedUser): MeDto {
+    return { id: user.id, email: user.email };
+  }
+}

@@ -1,0 +1,82 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppError } from './app-error.js';
+import { codeForStatus, type ErrorCode } from './error-codes.js';
+import type { ErrorResponseDto } from './error-response.dto.js';
+
+interface ResolvedError {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * The one exception filter: every failure leaves the API in the same shape. Client mistakes
+ * (including body-parser failures) become 4xx with a code; anything unexpected is logged and
+ * answered with a 500 that reveals nothing internal.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request & { id?: string | number }>();
+    const response = http.getResponse<Response>();
+    const resolved = this.resolve(exception);
+
+    if (resolved.status >= 500 && !(exception instanceof AppError)) {
+      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
+    }
+
+    const body: ErrorResponseDto = {
+      success: false,
+      error: resolved.message,
+      code: resolved.code,
+      statusCode: resolved.status,
+      ...(resolved.details === undefined ? {} : { details: resolved.details as ErrorResponseDto['details'] }),
+      requestId: String(request.id ?? ''),
+    };
+    if (!response.headersSent) response.status(resolved.status).json(body);
+  }
+
+  private resolve(exception: unknown): ResolvedError {
+    if (exception instanceof AppError) {
+      return { status: exception.status, code: exception.code, message: exception.message, details: exception.details };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return { status, code: codeForStatus(status), message: httpExceptionMessage(exception) };
+    }
+    const bodyParserError = asBodyParserError(exception);
+    if (bodyParserError) return bodyParserError;
+    return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
+  }
+}
+
+function httpExceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+/** body-parser signals its failures with a `type` and a client status; they never reach a controller. */
+function asBodyParserError(exception: unknown): ResolvedError | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const { type, status } = exception as { type?: unknown; status?: unknown };
+  if (typeof type !== 'string' || typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  switch (type) {
+    case 'entity.parse.failed':
+      return { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' };
+    case 'entity.too.large':
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The request body encoding is not supported' };
+    default:
+      return { status, code: codeForStatus(status), message: 'The request body could not be read' };
+  }
+}

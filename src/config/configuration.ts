@@ -1,0 +1,52 @@
+import { registerAs, type ConfigType } from '@nestjs/config';
+import { validateEnvironment, type Environment } from './environment.js';
+
+/*
+ * Typed configuration namespaces. Each one is derived from the validated environment, so a
+ * value read through them is always present and of the right type.
+ */
+
+/** Validates `process.env` (cheap: a handful of calls at boot, none per request). */
+export function currentEnvironment(): Environment {
+  return validateEnvironment(process.env);
+}
+
+export const appConfig = registerAs('app', () => {
+  const env = currentEnvironment();
+  return { nodeEnv: env.NODE_ENV, port: env.PORT, logLevel: env.LOG_LEVEL, isProduction: env.NODE_ENV === 'production' };
+});
+
+export const databaseConfig = registerAs('database', () => {
+  const env = currentEnvironment();
+  return { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX };
+});
+
+export const storageConfig = registerAs('storage', () => {
+  const env = currentEnvironment();
+  const endpoint = env.S3_ENDPOINT ?? `https://${env.R2_ACCOUNT_ID}.r2.cloudflarestorage.com`;
+  return {
+    endpoint,
+    region: env.S3_ENDPOINT ? env.S3_REGION : 'auto',
+    forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+    bucket: env.R2_BUCKET_NAME,
+    accessKeyId: env.R2_ACCESS_KEY_ID,
+    secretAccessKey: env.R2_SECRET_ACCESS_KEY,
+    publicBaseUrl: env.R2_PUBLIC_BASE_URL ?? null,
+  };
+});
+
+export const authConfig = registerAs('auth', () => {
+  const env = currentEnvironment();
+  return { jwtSecret: env.JWT_SECRET, expiresInSeconds: env.JWT_EXPIRES_IN, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
+});
+
+export const uploadsConfig = registerAs('uploads', () => {
+  const env = currentEnvironment();
+  return { presignExpiresInSeconds: env.PRESIGN_EXPIRES_IN };
+});
+
+export type AppConfig = ConfigType<typeof appConfig>;
+export type DatabaseConfig = ConfigType<typeof databaseConfig>;
+export type StorageConfig = ConfigType<typeof storageConfig>;
+export type AuthConfig = ConfigType<typeof authConfig>;
+export type UploadsConfig = ConfigType<typeof uploadsConfig>;

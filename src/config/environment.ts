@@ -1,0 +1,152 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(normalized)) return true;
+  if (['false', '0', 'no'].includes(normalized)) return false;
+  return value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const stripTrailingSlash = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim().replace(/\/+$/, '') : undefined;
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/**
+ * Every environment variable the service reads, with its rules. The seed guide's names
+ * (`R2_*`, `DATABASE_URL`) work unchanged; the rest have defaults suited to local development.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// connection string' })
+  DATABASE_URL!: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DATABASE_POOL_MAX = 10;
+
+  /** Cloudflare account id: the endpoint becomes https://<id>.r2.cloudflarestorage.com. */
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.S3_ENDPOINT === undefined || env.R2_ACCOUNT_ID !== undefined)
+  @Matches(/^[a-f0-9]{32}$/i, { message: 'R2_ACCOUNT_ID must be a 32-character hex Cloudflare account id (or set S3_ENDPOINT)' })
+  R2_ACCOUNT_ID?: string;
+
+  @IsString()
+  @MinLength(1)
+  R2_ACCESS_KEY_ID!: string;
+
+  @IsString()
+  @MinLength(1)
+  R2_SECRET_ACCESS_KEY!: string;
+
+  @Matches(/^(?!-)[a-z0-9.-]{3,63}(?<!-)$/, {
+    message: 'R2_BUCKET_NAME must be 3-63 characters of lowercase letters, digits, dots and hyphens',
+  })
+  R2_BUCKET_NAME!: string;
+
+  /** Public bucket URL (r2.dev or custom domain). Unset means a private bucket. */
+  @Transform(stripTrailingSlash)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'R2_PUBLIC_BASE_URL must be an http(s) URL' })
+  R2_PUBLIC_BASE_URL?: string;
+
+  /** Any S3-compatible endpoint (MinIO, emulators, AWS). Overrides the R2 endpoint. */
+  @Transform(stripTrailingSlash)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'S3_ENDPOINT must be an http(s) URL' })
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  @MinLength(1)
+  S3_REGION = 'auto';
+
+  /** Defaults to true when S3_ENDPOINT is set (MinIO and emulators need path-style URLs). */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean({ message: 'S3_FORCE_PATH_STYLE must be true or false' })
+  S3_FORCE_PATH_STYLE?: boolean;
+
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters (generate one with: openssl rand -base64 48)' })
+  JWT_SECRET!: string;
+
+  /** Access-token lifetime in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  JWT_EXPIRES_IN = 3600;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  JWT_ISSUER = 'r2-files';
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  JWT_AUDIENCE = 'r2-files';
+
+  /** Lifetime of presigned upload URLs in seconds (SigV4 allows at most 7 days). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(604800)
+  PRESIGN_EXPIRES_IN = 300;
+}
+
+/** Thrown at boot with every configuration problem, one per line. */
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
+/** Validates and converts the raw environment; throws `InvalidEnvironmentError` listing every problem. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: true });
+  if (errors.length > 0) throw new InvalidEnvironmentError(errors.flatMap(describe));
+  return env;
+}
+
+function describe(error: ValidationError): string[] {
+  const messages = Object.values(error.constraints ?? {});
+  const received = error.value === undefined ? 'it is not set' : null;
+  // Secrets must never be echoed back in an error message, so only say whether a value was there.
+  return messages.map((message) => (received ? `${message} (${received})` : message));
+}

@@ -1,0 +1,29 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { FileDto } from './file.dto.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+export class ListFilesQueryDto {
+  /** Files per page (1-200). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit: number = DEFAULT_PAGE_SIZE;
+
+  /** `nextCursor` of the previous page; omit for the first page. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export class FileListDto {
+  /** The caller's files, newest first. */
+  items!: FileDto[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor!: string | null;
+}

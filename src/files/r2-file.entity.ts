@@ -1,0 +1,69 @@
+import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryColumn, UpdateDateColumn, type ValueTransformer } from 'typeorm';
+
+export type UploadStatus = 'pending' | 'uploaded' | 'rejected';
+
+/** node-postgres returns BIGINT as a string; sizes and ids stay far below 2^53, so numbers are safe. */
+const bigintToNumber: ValueTransformer = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
+
+/**
+ * One object in the bucket and what we know about it. The seed guide's columns (`id`,
+ * `object_key`, `file_url`, `user_id`, `upload_timestamp`) keep their names; a row starts
+ * `pending` when a URL is presigned and becomes `uploaded` once the object is verified.
+ */
+@Entity({ name: 'r2_files' })
+@Index('r2_files_user_listing_idx', ['userId', 'uploadTimestamp', 'id'], { where: `status = 'uploaded'` })
+@Index('r2_files_pending_expiry_idx', ['expiresAt'], { where: `status = 'pending'` })
+export class R2File {
+  @PrimaryColumn({ type: 'bigint', transformer: bigintToNumber })
+  @Generated('increment')
+  id!: number;
+
+  @Column({ name: 'object_key', type: 'text', unique: true })
+  objectKey!: string;
+
+  /** Public URL when the bucket is public; null for private buckets (use a presigned download). */
+  @Column({ name: 'file_url', type: 'text', nullable: true })
+  fileUrl!: string | null;
+
+  /** The owner: `sub` of the access token (local user id or external identity). */
+  @Column({ name: 'user_id', type: 'text' })
+  userId!: string;
+
+  /** When the upload was confirmed (set again at confirmation). */
+  @Column({ name: 'upload_timestamp', type: 'timestamptz', default: () => 'now()' })
+  uploadTimestamp!: Date;
+
+  /** The original name, NFC-normalised, for display and downloads. */
+  @Column({ name: 'file_name', type: 'text' })
+  fileName!: string;
+
+  @Column({ name: 'content_type', type: 'text' })
+  contentType!: string;
+
+  /** Size the client declared when asking for the URL (signed into it), if any. */
+  @Column({ name: 'declared_size', type: 'bigint', nullable: true, transformer: bigintToNumber })
+  declaredSize!: number | null;
+
+  /** Size of the stored object, read from the bucket at confirmation. */
+  @Column({ type: 'bigint', nullable: true, transformer: bigintToNumber })
+  size!: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  etag!: string | null;
+
+  @Column({ type: 'text', default: 'pending' })
+  status!: UploadStatus;
+
+  /** Until when a pending upload may be completed; null once uploaded. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,28 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ErrorResponseDto, FieldErrorDto } from '../common/errors/error-response.dto.js';
+
+/**
+ * The OpenAPI document of the running app. DTO schemas come from the @nestjs/swagger CLI plugin
+ * (JSDoc comments become descriptions); under Jest, where no TS plugin runs, the same metadata is
+ * loaded from the generated `src/metadata.ts` (see scripts/generate-swagger-metadata.ts).
+ */
+export async function buildOpenApiDocument(app: INestApplication): Promise<OpenAPIObject> {
+  const { default: metadata } = await import('../metadata.js');
+  await SwaggerModule.loadPluginMetadata(metadata);
+  const config = new DocumentBuilder()
+    .setTitle('r2-files')
+    .setDescription(
+      'Direct-to-storage uploads: get a presigned URL, PUT the file straight to R2 (or any S3 store), ' +
+        'then confirm it so the verified metadata is recorded. All routes except /auth/register, /auth/login ' +
+        'and /health need `Authorization: Bearer <accessToken>`. Errors have the shape of ErrorResponseDto.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto, FieldErrorDto] });
+}
+
+export function serveOpenApi(app: INestApplication, document: OpenAPIObject): void {
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', customSiteTitle: 'r2-files API' });
+}

@@ -1,0 +1,97 @@
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error.js';
+import { storageConfig, type StorageConfig } from '../config/configuration.js';
+import type { PresignedRequest, PresignPutInput, StoredObject } from './storage.types.js';
+
+export const S3_CLIENT = Symbol('S3_CLIENT');
+
+/**
+ * The application's only door to the object store (R2, MinIO, S3...). Nothing else imports
+ * `@aws-sdk/*`. Store failures surface as `STORAGE_UNAVAILABLE` (503); a missing object is `null`.
+ */
+@Injectable()
+export class R2Service {
+  constructor(
+    @Inject(S3_CLIENT) private readonly client: S3Client,
+    @Inject(storageConfig.KEY) private readonly config: StorageConfig,
+  ) {}
+
+  get bucket(): string {
+    return this.config.bucket;
+  }
+
+  /** The public URL of a key when the bucket is public (`R2_PUBLIC_BASE_URL`), else null. */
+  publicUrlFor(key: string): string | null {
+    return this.config.publicBaseUrl ? `${this.config.publicBaseUrl}/${encodeKey(key)}` : null;
+  }
+
+  /**
+   * A URL that lets its holder PUT exactly one object. `Content-Type` is bound into the signature
+   * (by default the presigner signs only `host`, so any type would be accepted) and so is
+   * `Content-Length` when a size is given.
+   */
+  async presignPut(input: PresignPutInput): Promise<PresignedRequest> {
+    const command = new PutObjectCommand({
+      Bucket: this.config.bucket,
+      Key: input.key,
+      ContentType: input.contentType,
+      ContentLength: input.contentLength,
+    });
+    const url = await getSignedUrl(this.client, command, {
+      expiresIn: input.expiresInSeconds,
+      signableHeaders: new Set(['content-type']),
+    });
+    const headers: Record<string, string> = { 'Content-Type': input.contentType };
+    if (input.contentLength !== undefined) headers['Content-Length'] = String(input.contentLength);
+    return { url, method: 'PUT', headers, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
+  }
+
+  /** Metadata of a stored object, or null when there is none under that key. */
+  async head(key: string): Promise<StoredObject | null> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key }));
+      return { size: head.ContentLength ?? 0, contentType: head.ContentType ?? null, etag: head.ETag ?? null };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw storageUnavailable(error);
+    }
+  }
+
+  /** The object's bytes (tests, small objects); use presigned GETs to serve downloads. */
+  async read(key: string): Promise<Buffer | null> {
+    try {
+      const object = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key }));
+      return object.Body ? Buffer.from(await object.Body.transformToByteArray()) : Buffer.alloc(0);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw storageUnavailable(error);
+    }
+  }
+
+  /** Deletes an object; deleting a missing key succeeds (S3 semantics). */
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }));
+    } catch (error) {
+      if (!isNotFound(error)) throw storageUnavailable(error);
+    }
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+}
+
+function storageUnavailable(cause: unknown): AppError {
+  const error = new AppError('STORAGE_UNAVAILABLE', 'The file store is unavailable; try again shortly');
+  error.cause = cause;
+  return error;
+}
+
+/** Keys are URL paths: encode each segment but keep the slashes. */
+function encodeKey(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/');
+}

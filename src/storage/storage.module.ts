@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { storageConfig, type StorageConfig } from '../config/configuration.js';
+import { R2Service, S3_CLIENT } from './r2.service.js';
+import { createS3Client } from './s3-client.factory.js';
+
+@Global()
+@Module({
+  providers: [
+    { provide: S3_CLIENT, inject: [storageConfig.KEY], useFactory: (config: StorageConfig) => createS3Client(config) },
+    R2Service,
+  ],
+  exports: [R2Service],
+})
+export class StorageModule {}

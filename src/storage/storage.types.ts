@@ -1,0 +1,21 @@
+export interface PresignPutInput {
+  key: string;
+  contentType: string;
+  /** Signed as `Content-Length`: the store refuses a body of any other size. */
+  contentLength?: number;
+  expiresInSeconds: number;
+}
+
+export interface PresignedRequest {
+  url: string;
+  method: 'PUT' | 'GET';
+  /** Headers the client must send exactly as given, because they are part of the signature. */
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+export interface StoredObject {
+  size: number;
+  contentType: string | null;
+  etag: string | null;
+}
