@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options.js';
 
@@ -11,4 +12,7 @@ if (!url || !/^postgres(ql)?:\/\//.test(url)) {
   throw new Error('DATABASE_URL must be set to a postgres:// connection string to run migrations');
 }
 
-export default new DataSource(buildDataSourceOptions({ url, poolMax: 2 }));
+/** Migrations live at the repository root; this path works from `src/` (TS) and `dist/src/` (JS). */
+const migrations = [fileURLToPath(new URL('../../migrations/!(*.d).{ts,js}', import.meta.url))];
+
+export default new DataSource({ ...buildDataSourceOptions({ url, poolMax: 2 }), migrations, migrationsTransactionMode: 'each' });

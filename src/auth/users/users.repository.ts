@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { User } from './user.entity.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class UsersRepository {
@@ -13,13 +11,16 @@ export class UsersRepository {
     return this.users.findOneBy({ email });
   }
 
-  /** Inserts a user; returns null when the email is already registered. */
+  /** Inserts a user in one statement; returns null when the email is already registered. */
   async create(email: string, passwordHash: string): Promise<User | null> {
-    try {
-      return await this.users.save(this.users.create({ email, passwordHash }));
-    } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) return null;
-      throw error;
-    }
+    const result = await this.users
+      .createQueryBuilder()
+      .insert()
+      .values({ email, passwordHash })
+      .orIgnore()
+      .returning(['id', 'email', 'created_at'])
+      .execute();
+    const row = (result.raw as { id: string; email: string; created_at: Date }[])[0];
+    return row ? Object.assign(new User(), { id: row.id, email: row.email, passwordHash, createdAt: row.created_at }) : null;
   }
 }

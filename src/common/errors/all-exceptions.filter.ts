@@ -45,12 +45,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof AppError) {
       return { status: exception.status, code: exception.code, message: exception.message, details: exception.details };
     }
+    // Express wraps body-parser failures in an HttpException; the original error is its cause.
+    const bodyParserError = asBodyParserError(exception instanceof HttpException ? exception.cause : exception);
+    if (bodyParserError) return bodyParserError;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return { status, code: codeForStatus(status), message: httpExceptionMessage(exception) };
     }
-    const bodyParserError = asBodyParserError(exception);
-    if (bodyParserError) return bodyParserError;
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
   }
 }
@@ -67,6 +68,9 @@ function httpExceptionMessage(exception: HttpException): string {
 function asBodyParserError(exception: unknown): ResolvedError | undefined {
   if (typeof exception !== 'object' || exception === null) return undefined;
   const { type, status } = exception as { type?: unknown; status?: unknown };
+  if (exception instanceof SyntaxError && status === 400) {
+    return { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' };
+  }
   if (typeof type !== 'string' || typeof status !== 'number' || status < 400 || status >= 500) return undefined;
   switch (type) {
     case 'entity.parse.failed':

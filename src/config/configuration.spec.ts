@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { storageConfig } from './configuration.js';
+
+const base = {
+  DATABASE_URL: 'postgres://u:p@localhost:5432/db',
+  R2_ACCESS_KEY_ID: 'key',
+  R2_SECRET_ACCESS_KEY: 'secret',
+  R2_BUCKET_NAME: 'files',
+  JWT_SECRET: 'a'.repeat(32),
+};
+
+describe('storageConfig', () => {
+  const saved = process.env;
+  afterEach(() => {
+    process.env = saved;
+  });
+
+  it('targets Cloudflare R2 from the account id, region auto, virtual-hosted style', () => {
+    process.env = { ...base, R2_ACCOUNT_ID: 'abcdefabcdefabcdefabcdefabcdef12' };
+    expect(storageConfig()).toMatchObject({
+      endpoint: 'https://abcdefabcdefabcdefabcdefabcdef12.r2.cloudflarestorage.com',
+      region: 'auto',
+      forcePathStyle: false,
+      publicBaseUrl: null,
+    });
+  });
+
+  it('uses an S3 endpoint override with path-style addressing by default', () => {
+    process.env = { ...base, S3_ENDPOINT: 'http://127.0.0.1:9000/', S3_REGION: 'us-east-1' };
+    expect(storageConfig()).toMatchObject({ endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', forcePathStyle: true });
+  });
+});
