@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, AUTH_ERRORS } from '../common/http/api-errors.decorator.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
@@ -16,6 +17,8 @@ export class AuthController {
   /** Creates an account and returns an access token for it. */
   @Public()
   @Post('register')
+  @ApiCreatedResponse({ type: AccessTokenDto })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'EMAIL_TAKEN')
   register(@Body() body: CredentialsDto): Promise<AccessTokenDto> {
     return this.auth.register(body);
   }
@@ -24,6 +27,8 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: AccessTokenDto })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'INVALID_CREDENTIALS')
   login(@Body() body: CredentialsDto): Promise<AccessTokenDto> {
     return this.auth.login(body);
   }
@@ -31,6 +36,8 @@ export class AuthController {
   /** The caller, as identified by the access token. */
   @ApiBearerAuth()
   @Get('me')
+  @ApiOkResponse({ type: MeDto })
+  @ApiErrors(...AUTH_ERRORS)
   me(@CurrentUser() user: AuthenticatedUser): MeDto {
     return { id: user.id, email: user.email };
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, AUTH_ERRORS } from '../common/http/api-errors.decorator.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { FileListDto, ListFilesQueryDto } from './dto/list-files.dto.js';
@@ -13,6 +14,8 @@ export class FilesController {
 
   /** The caller's uploaded files, newest first, in pages (follow `nextCursor`). */
   @Get()
+  @ApiOkResponse({ type: FileListDto })
+  @ApiErrors('VALIDATION_FAILED', ...AUTH_ERRORS)
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListFilesQueryDto): Promise<FileListDto> {
     return this.files.listFiles(user, query);
   }

@@ -5,7 +5,7 @@ import { AppError } from '../common/errors/app-error.js';
 import { uploadsConfig, type UploadsConfig } from '../config/configuration.js';
 import { R2Service } from '../storage/r2.service.js';
 import type { FileDto } from './dto/file.dto.js';
-import type { FileListDto, ListFilesQueryDto } from './dto/list-files.dto.js';
+import { DEFAULT_PAGE_SIZE, type FileListDto, type ListFilesQueryDto } from './dto/list-files.dto.js';
 import type { PresignUploadDto, PresignUploadResponseDto } from './dto/presign-upload.dto.js';
 import type { SaveMetadataDto } from './dto/save-metadata.dto.js';
 import { keySafeFileName, normalizeFileName } from './file-name.js';
@@ -84,12 +84,13 @@ export class FilesService {
       ]);
     }
     // One extra row tells whether another page exists without a COUNT.
-    const rows = await this.files.listPage(user.id, query.limit + 1, after);
-    const page = rows.slice(0, query.limit);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.files.listPage(user.id, limit + 1, after);
+    const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
       items: page.map(toFileDto),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ uploadTimestamp: last.uploadTimestamp, id: last.id }) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor({ uploadTimestamp: last.uploadTimestamp, id: last.id }) : null,
     };
   }
 

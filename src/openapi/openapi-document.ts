@@ -26,3 +26,19 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
 export function serveOpenApi(app: INestApplication, document: OpenAPIObject): void {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', customSiteTitle: 'r2-files API' });
 }
+
+/** The committed `openapi.json`'s exact text: stable key order, two-space indent, final newline. */
+export async function renderOpenApiDocument(app: INestApplication): Promise<string> {
+  return `${JSON.stringify(await buildOpenApiDocument(app), null, 2)}\n`;
+}
+
+/** Enough configuration to build the module graph for the document; nothing connects with it. */
+export const OPENAPI_PLACEHOLDER_ENV = {
+  DATABASE_URL: 'postgres://placeholder@localhost:5432/placeholder',
+  R2_ACCESS_KEY_ID: 'placeholder',
+  R2_SECRET_ACCESS_KEY: 'placeholder',
+  R2_BUCKET_NAME: 'placeholder',
+  S3_ENDPOINT: 'http://localhost:9000',
+  JWT_SECRET: 'placeholder-secret-that-is-long-enough-to-pass',
+  LOG_LEVEL: 'silent',
+};

@@ -12,7 +12,7 @@ export class ListFilesQueryDto {
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1)
   @Max(MAX_PAGE_SIZE)
-  limit: number = DEFAULT_PAGE_SIZE;
+  limit?: number = DEFAULT_PAGE_SIZE;
 
   /** `nextCursor` of the previous page; omit for the first page. */
   @IsOptional()

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { renderOpenApiDocument } from '../src/openapi/openapi-document.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+describe('OpenAPI document', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('the committed openapi.json is up to date (run `npm run openapi` after changing the API)', async () => {
+    // Compared as data: property order inside a schema may differ between build modes.
+    const committed: unknown = JSON.parse(readFileSync('openapi.json', 'utf8'));
+    expect(JSON.parse(await renderOpenApiDocument(t.app))).toEqual(committed);
+  });
+
+  it('is served at /docs-json with bearer auth and schemas for every route', async () => {
+    const { body: document } = await t.http.get('/docs-json').expect(200);
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const operations = Object.entries(document.paths as Record<string, Record<string, { requestBody?: unknown; responses: Record<string, { content?: unknown }> }>>)
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
+    expect(operations.map((o) => o.route)).toEqual(
+      expect.arrayContaining(['POST /presign-upload', 'POST /save-metadata', 'GET /files', 'POST /auth/register', 'POST /auth/login', 'GET /auth/me']),
+    );
+    for (const { route, operation } of operations) {
+      const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'));
+      expect({ route, hasSuccessSchema: Boolean(success?.[1].content) }).toEqual({ route, hasSuccessSchema: true });
+      if (route.startsWith('POST')) expect({ route, hasBody: Boolean(operation.requestBody) }).toEqual({ route, hasBody: true });
+    }
+    const presign = document.components.schemas.PresignUploadDto;
+    expect(presign.required).toEqual(expect.arrayContaining(['fileName', 'contentType']));
+    expect(presign.properties.fileName.description).toContain('255 bytes');
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const response = await t.http.get('/docs').redirects(1).expect(200);
+    expect(response.text).toContain('swagger-ui');
+  });
+});
