@@ -1,11 +1,15 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { appConfig, type AppConfig } from './config/configuration.js';
+import { InvalidEnvironmentError, validateEnvironment } from './config/environment.js';
 
 export async function bootstrap(): Promise<NestExpressApplication> {
+  // The module graph validates the configuration as it loads; importing it only after the check
+  // below keeps a bad environment to one clear message instead of a stack trace.
+  const { AppModule } = await import('./app.module.js');
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
   await configureApp(app);
   const { port } = app.get<AppConfig>(appConfig.KEY);
@@ -13,10 +17,23 @@ export async function bootstrap(): Promise<NestExpressApplication> {
   return app;
 }
 
+/** Fails fast, listing every configuration problem at once. Variables already set win over `.env`. */
+function checkEnvironment(): void {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    validateEnvironment(process.env);
+  } catch (error) {
+    if (!(error instanceof InvalidEnvironmentError)) throw error;
+    console.error(`r2-files cannot start. ${error.message}\nSee .env.example for every variable.`);
+    process.exit(1);
+  }
+}
+
 // Started directly (`node dist/src/main.js`), not imported by the dev runner or tests.
 if (import.meta.url === `file://${process.argv[1]}`) {
+  checkEnvironment();
   bootstrap().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(error);
     process.exit(1);
   });
 }

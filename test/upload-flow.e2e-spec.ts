@@ -145,4 +145,21 @@ describe('upload flow (seed walkthrough)', () => {
       expect(response.body).toMatchObject({ success: false, code: 'AUTH_REQUIRED', statusCode: 401 });
     }
   });
+
+  it('signs URLs for S3_PRESIGN_ENDPOINT while the API itself talks to S3_ENDPOINT', async () => {
+    const apiEndpoint = new URL(process.env.S3_ENDPOINT as string);
+    const clientEndpoint = `http://localhost:${apiEndpoint.port}`;
+    const split = await createTestApp({ S3_PRESIGN_ENDPOINT: clientEndpoint });
+    try {
+      const user = await registerUser(split);
+      const presign = await split.http.post('/presign-upload').set(user.auth).send({ fileName: 'split.txt', contentType: 'text/plain' }).expect(201);
+      expect(presign.body.presignedUrl.startsWith(`${clientEndpoint}/`)).toBe(true);
+      const put = await fetch(presign.body.presignedUrl, { method: 'PUT', body: 'via localhost', headers: { 'Content-Type': 'text/plain' } });
+      expect(put.status).toBe(200);
+      const saved = await split.http.post('/save-metadata').set(user.auth).send({ objectKey: presign.body.objectKey }).expect(201);
+      expect(saved.body.file.size).toBe('via localhost'.length);
+    } finally {
+      await split.close();
+    }
+  });
 });

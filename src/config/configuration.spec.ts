@@ -30,3 +30,20 @@ describe('storageConfig', () => {
     expect(storageConfig()).toMatchObject({ endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', forcePathStyle: true });
   });
 });
+
+describe('storageConfig presign endpoint', () => {
+  const saved = process.env;
+  afterEach(() => {
+    process.env = saved;
+  });
+
+  it('signs URLs for the endpoint clients use, when it differs from the API one', () => {
+    process.env = { ...base, S3_ENDPOINT: 'http://minio:9000', S3_PRESIGN_ENDPOINT: 'http://localhost:9000' };
+    expect(storageConfig()).toMatchObject({ endpoint: 'http://minio:9000', presignEndpoint: 'http://localhost:9000' });
+  });
+
+  it('defaults to the API endpoint', () => {
+    process.env = { ...base, S3_ENDPOINT: 'http://127.0.0.1:9000' };
+    expect(storageConfig().presignEndpoint).toBe('http://127.0.0.1:9000');
+  });
+});

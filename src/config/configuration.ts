@@ -26,6 +26,7 @@ export const storageConfig = registerAs('storage', () => {
   const endpoint = env.S3_ENDPOINT ?? `https://${env.R2_ACCOUNT_ID}.r2.cloudflarestorage.com`;
   return {
     endpoint,
+    presignEndpoint: env.S3_PRESIGN_ENDPOINT ?? endpoint,
     region: env.S3_ENDPOINT ? env.S3_REGION : 'auto',
     forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
     bucket: env.R2_BUCKET_NAME,

@@ -89,6 +89,15 @@ export class Environment {
   @IsUrl(URL_OPTIONS, { message: 'S3_ENDPOINT must be an http(s) URL' })
   S3_ENDPOINT?: string;
 
+  /**
+   * Endpoint written into presigned URLs, when clients reach the store by another address than
+   * the API does (Docker: the API calls http://minio:9000, browsers http://localhost:9000).
+   */
+  @Transform(stripTrailingSlash)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'S3_PRESIGN_ENDPOINT must be an http(s) URL' })
+  S3_PRESIGN_ENDPOINT?: string;
+
   @IsString()
   @MinLength(1)
   S3_REGION = 'auto';
@@ -144,9 +153,22 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   return env;
 }
 
+/** How to fix a missing variable, for the ones that have no default. */
+const REQUIRED_HINTS: Partial<Record<keyof Environment, string>> = {
+  DATABASE_URL: 'a postgres:// connection string, e.g. the one Neon gives (with ?sslmode=require)',
+  R2_ACCOUNT_ID: 'your Cloudflare account id, or set S3_ENDPOINT for MinIO and other S3-compatible stores',
+  R2_ACCESS_KEY_ID: 'the access key id of an R2 API token (Object Read & Write)',
+  R2_SECRET_ACCESS_KEY: 'the secret access key of that R2 API token',
+  R2_BUCKET_NAME: 'the name of the bucket files are uploaded to',
+  JWT_SECRET: 'at least 32 random characters, e.g. from: openssl rand -base64 48',
+};
+
+/** One line per variable. Values are never echoed: they may be secrets. */
 function describe(error: ValidationError): string[] {
-  const messages = Object.values(error.constraints ?? {});
-  const received = error.value === undefined ? 'it is not set' : null;
-  // Secrets must never be echoed back in an error message, so only say whether a value was there.
-  return messages.map((message) => (received ? `${message} (${received})` : message));
+  const name = error.property as keyof Environment;
+  if (error.value === undefined) {
+    const hint = REQUIRED_HINTS[name];
+    return [hint ? `${name} is required: ${hint}` : `${name} is required`];
+  }
+  return [Object.values(error.constraints ?? {}).reverse().join('; ')];
 }

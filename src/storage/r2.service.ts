@@ -1,22 +1,31 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { storageConfig, type StorageConfig } from '../config/configuration.js';
 import type { PresignedRequest, PresignPutInput, StoredObject } from './storage.types.js';
 
 export const S3_CLIENT = Symbol('S3_CLIENT');
+/** Signs URLs for clients; the same client unless S3_PRESIGN_ENDPOINT differs from the endpoint. */
+export const PRESIGN_S3_CLIENT = Symbol('PRESIGN_S3_CLIENT');
 
 /**
  * The application's only door to the object store (R2, MinIO, S3...). Nothing else imports
  * `@aws-sdk/*`. Store failures surface as `STORAGE_UNAVAILABLE` (503); a missing object is `null`.
  */
 @Injectable()
-export class R2Service {
+export class R2Service implements OnApplicationShutdown {
   constructor(
     @Inject(S3_CLIENT) private readonly client: S3Client,
+    @Inject(PRESIGN_S3_CLIENT) private readonly presignClient: S3Client,
     @Inject(storageConfig.KEY) private readonly config: StorageConfig,
   ) {}
+
+  /** Closes the clients' keep-alive sockets so shutdown does not wait on them. */
+  onApplicationShutdown(): void {
+    this.client.destroy();
+    if (this.presignClient !== this.client) this.presignClient.destroy();
+  }
 
   get bucket(): string {
     return this.config.bucket;
@@ -39,7 +48,7 @@ export class R2Service {
       ContentType: input.contentType,
       ContentLength: input.contentLength,
     });
-    const url = await getSignedUrl(this.client, command, {
+    const url = await getSignedUrl(this.presignClient, command, {
       expiresIn: input.expiresInSeconds,
       signableHeaders: new Set(['content-type']),
     });
