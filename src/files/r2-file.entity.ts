@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryColumn, UpdateDateColumn, type ValueTransformer } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Generated, Index, PrimaryColumn, UpdateDateColumn, type ValueTransformer } from 'typeorm';
 
 export type UploadStatus = 'pending' | 'uploaded' | 'rejected';
 
@@ -14,6 +14,8 @@ const bigintToNumber: ValueTransformer = {
  * `pending` when a URL is presigned and becomes `uploaded` once the object is verified.
  */
 @Entity({ name: 'r2_files' })
+@Check('CHK_r2_files_status', `"status" IN ('pending', 'uploaded', 'rejected')`)
+@Check('CHK_r2_files_sizes', `"size" >= 0 AND "declared_size" >= 0`)
 @Index('r2_files_user_listing_idx', ['userId', 'uploadTimestamp', 'id'], { where: `status = 'uploaded'` })
 @Index('r2_files_pending_expiry_idx', ['expiresAt'], { where: `status = 'pending'` })
 export class R2File {
