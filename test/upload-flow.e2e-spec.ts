@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { pngBytes } from './support/fixtures.js';
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
 
 /** The seed guide's curl walkthrough, against the real app, PostgreSQL and a signature-checking S3 store. */
@@ -33,7 +34,7 @@ describe('upload flow (seed walkthrough)', () => {
     expect(expiresInMs).toBeLessThanOrEqual(300_000);
 
     // Exactly what the guide's `curl -X PUT --upload-file f -H 'Content-Type: image/png'` does.
-    const bytes = randomBytes(70_000);
+    const bytes = pngBytes(70_000);
     const put = await fetch(presign.body.presignedUrl, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'image/png' } });
     expect(put.status).toBe(200);
 

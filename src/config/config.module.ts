@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule as NestConfigModule } from '@nestjs/config';
-import { appConfig, authConfig, databaseConfig, storageConfig, uploadsConfig } from './configuration.js';
+import { appConfig, authConfig, databaseConfig, storageConfig, sweeperConfig, uploadsConfig } from './configuration.js';
 import { validateEnvironment } from './environment.js';
 
 /** Loads `.env` (if present), validates the whole environment at boot and exposes typed namespaces. */
@@ -10,7 +10,7 @@ import { validateEnvironment } from './environment.js';
       isGlobal: true,
       cache: true,
       validate: validateEnvironment,
-      load: [appConfig, databaseConfig, storageConfig, authConfig, uploadsConfig],
+      load: [appConfig, databaseConfig, storageConfig, authConfig, uploadsConfig, sweeperConfig],
     }),
   ],
 })

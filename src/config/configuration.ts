@@ -43,7 +43,19 @@ export const authConfig = registerAs('auth', () => {
 
 export const uploadsConfig = registerAs('uploads', () => {
   const env = currentEnvironment();
-  return { presignExpiresInSeconds: env.PRESIGN_EXPIRES_IN };
+  return {
+    presignExpiresInSeconds: env.PRESIGN_EXPIRES_IN,
+    maxSize: env.UPLOAD_MAX_SIZE,
+    allowedTypes: env.UPLOAD_ALLOWED_TYPES,
+    requireSize: env.UPLOAD_REQUIRE_SIZE,
+    confirmWindowSeconds: env.UPLOAD_CONFIRM_WINDOW,
+    maxPendingPerUser: env.UPLOAD_MAX_PENDING_PER_USER,
+  };
+});
+
+export const sweeperConfig = registerAs('sweeper', () => {
+  const env = currentEnvironment();
+  return { intervalSeconds: env.SWEEPER_INTERVAL, graceSeconds: env.SWEEPER_GRACE, batchSize: env.SWEEPER_BATCH_SIZE };
 });
 
 export type AppConfig = ConfigType<typeof appConfig>;
@@ -51,3 +63,4 @@ export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type StorageConfig = ConfigType<typeof storageConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
 export type UploadsConfig = ConfigType<typeof uploadsConfig>;
+export type SweeperConfig = ConfigType<typeof sweeperConfig>;

@@ -1,5 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  ArrayNotEmpty,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -29,6 +31,15 @@ const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 const stripTrailingSlash = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() !== '' ? value.trim().replace(/\/+$/, '') : undefined;
+
+/** 5 TiB: the largest object S3 and R2 store. */
+export const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
+const MEDIA_TYPE_PATTERN_OR_WILDCARD = /^(\*\/\*|[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*))$/;
+const parseMediaTypeList = (value: string) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry.length > 0);
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -135,6 +146,60 @@ export class Environment {
   @Min(1)
   @Max(604800)
   PRESIGN_EXPIRES_IN = 300;
+
+  /** Largest accepted file in bytes (single PUT uploads stop at 5 GiB whatever this says). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_OBJECT_BYTES)
+  UPLOAD_MAX_SIZE = 100 * 1024 * 1024;
+
+  // Comma-separated media types clients may upload: exact (image/png) or wildcards (image/*, */*).
+  @Transform(({ value }) => (typeof value === 'string' ? parseMediaTypeList(value) : value))
+  @IsArray()
+  @ArrayNotEmpty({ message: 'UPLOAD_ALLOWED_TYPES must list at least one media type' })
+  @Matches(MEDIA_TYPE_PATTERN_OR_WILDCARD, { each: true, message: 'UPLOAD_ALLOWED_TYPES entries must look like image/png, image/* or */*' })
+  UPLOAD_ALLOWED_TYPES: string[] = ['*/*'];
+
+  /** Require `size` in presign requests, so every upload URL has a signed Content-Length. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'UPLOAD_REQUIRE_SIZE must be true or false' })
+  UPLOAD_REQUIRE_SIZE = false;
+
+  /** Seconds after its URL expires that an upload may still be confirmed (a long PUT may end late). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 86400)
+  UPLOAD_CONFIRM_WINDOW = 3600;
+
+  /** Uploads a user may have started but not confirmed at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  UPLOAD_MAX_PENDING_PER_USER = 100;
+
+  /** Seconds between two runs of the cleanup sweeper; 0 turns it off on this instance. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  SWEEPER_INTERVAL = 300;
+
+  /** Extra seconds an expired pending upload is kept before the sweeper removes it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86400)
+  SWEEPER_GRACE = 600;
+
+  /** Pending uploads removed per sweeper transaction. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SWEEPER_BATCH_SIZE = 100;
 }
 
 /** Thrown at boot with every configuration problem, one per line. */

@@ -1,8 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config/configuration.js';
 import { buildDataSourceOptions } from './data-source-options.js';
+import { ScopedTransactions } from './scoped-transactions.js';
 
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -10,5 +12,7 @@ import { buildDataSourceOptions } from './data-source-options.js';
       useFactory: (config: DatabaseConfig) => buildDataSourceOptions(config),
     }),
   ],
+  providers: [ScopedTransactions],
+  exports: [ScopedTransactions],
 })
 export class DatabaseModule {}

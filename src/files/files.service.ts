@@ -13,6 +13,11 @@ import { toFileDto } from './file.mapper.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import type { R2File } from './r2-file.entity.js';
 import { R2FilesRepository } from './r2-files.repository.js';
+import { isMediaTypeAllowed } from './verification/media-type.js';
+import { UploadVerifier } from './verification/upload-verifier.js';
+
+/** S3 and R2 refuse a single PUT above 5 GiB; larger files need a multipart upload. */
+export const SINGLE_PUT_MAX_BYTES = 5 * 1024 ** 3;
 
 @Injectable()
 export class FilesService {
@@ -21,6 +26,7 @@ export class FilesService {
   constructor(
     private readonly files: R2FilesRepository,
     private readonly storage: R2Service,
+    private readonly verifier: UploadVerifier,
     @Inject(uploadsConfig.KEY) private readonly config: UploadsConfig,
   ) {}
 
@@ -29,6 +35,7 @@ export class FilesService {
    * confirm this key. The key is random (unguessable) and never contains raw client input.
    */
   async presignUpload(user: AuthenticatedUser, request: PresignUploadDto): Promise<PresignUploadResponseDto> {
+    this.assertUploadAllowed(request);
     const fileName = normalizeFileName(request.fileName);
     const objectKey = `${randomUUID()}-${keySafeFileName(fileName)}`;
     const publicFileUrl = this.storage.publicUrlFor(objectKey);
@@ -38,15 +45,25 @@ export class FilesService {
       contentLength: request.size,
       expiresInSeconds: this.config.presignExpiresInSeconds,
     });
-    await this.files.createPending({
-      userId: user.id,
-      objectKey,
-      fileUrl: publicFileUrl,
-      fileName,
-      contentType: request.contentType,
-      declaredSize: request.size ?? null,
-      expiresAt: presigned.expiresAt,
-    });
+    const pending = await this.files.createPendingWithinQuota(
+      {
+        userId: user.id,
+        objectKey,
+        fileUrl: publicFileUrl,
+        fileName,
+        contentType: request.contentType,
+        declaredSize: request.size ?? null,
+        // A PUT that started just before the URL expired may finish later: allow a confirm window.
+        expiresAt: new Date(presigned.expiresAt.getTime() + this.config.confirmWindowSeconds * 1000),
+      },
+      this.config.maxPendingPerUser,
+    );
+    if (!pending) {
+      throw new AppError(
+        'TOO_MANY_PENDING_UPLOADS',
+        `You have ${this.config.maxPendingPerUser} uploads waiting for confirmation; confirm them or wait until they expire`,
+      );
+    }
     return {
       success: true,
       presignedUrl: presigned.url,
@@ -73,6 +90,9 @@ export class FilesService {
     }
     if (upload.status === 'uploaded') return toFileDto(upload);
     if (upload.status === 'rejected') throw new AppError('UPLOAD_REJECTED', 'This upload was rejected; start a new one');
+    if (upload.expiresAt && upload.expiresAt.getTime() <= Date.now()) {
+      throw new AppError('UPLOAD_EXPIRED', 'This upload expired before it was confirmed; start a new one');
+    }
     return toFileDto(await this.verifyAndRecord(upload));
   }
 
@@ -83,8 +103,8 @@ export class FilesService {
         { field: 'cursor', problems: ['cursor must be the nextCursor of a previous page'] },
       ]);
     }
-    // One extra row tells whether another page exists without a COUNT.
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    // One extra row tells whether another page exists without a COUNT.
     const rows = await this.files.listPage(user.id, limit + 1, after);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -94,21 +114,36 @@ export class FilesService {
     };
   }
 
+  /** The limits checked before any URL is signed: type allow-list, size limit, size requirement. */
+  private assertUploadAllowed(request: PresignUploadDto): void {
+    if (!isMediaTypeAllowed(request.contentType, this.config.allowedTypes)) {
+      throw new AppError('CONTENT_TYPE_NOT_ALLOWED', `Uploads of type ${request.contentType} are not accepted`, {
+        allowedTypes: this.config.allowedTypes,
+      });
+    }
+    if (request.size === undefined && this.config.requireSize) {
+      throw new AppError('VALIDATION_FAILED', 'size is required: give the file size in bytes', [
+        { field: 'size', problems: ['size is required: give the file size in bytes'] },
+      ]);
+    }
+    const limit = Math.min(this.config.maxSize, SINGLE_PUT_MAX_BYTES);
+    if (request.size !== undefined && request.size > limit) {
+      throw new AppError('FILE_TOO_LARGE', `The file is ${request.size} bytes; the limit is ${limit}`, { maxSize: limit });
+    }
+  }
+
   private async verifyAndRecord(upload: R2File): Promise<R2File> {
     const object = await this.storage.head(upload.objectKey);
     if (!object) {
       throw new AppError('OBJECT_NOT_UPLOADED', 'Nothing has been uploaded under this objectKey yet; PUT the file to presignedUrl first');
     }
-    if (upload.declaredSize !== null && object.size !== upload.declaredSize) {
+    const failure = await this.verifier.failure(upload, object);
+    if (failure) {
       await this.reject(upload);
-      throw new AppError('SIZE_MISMATCH', `The uploaded object is ${object.size} bytes, but ${upload.declaredSize} were declared`);
-    }
-    if (object.contentType !== upload.contentType) {
-      await this.reject(upload);
-      throw new AppError('CONTENT_TYPE_MISMATCH', `The uploaded object has type ${object.contentType ?? 'none'}, not ${upload.contentType}`);
+      throw failure;
     }
     const verified = { size: object.size, contentType: upload.contentType, etag: object.etag };
-    const uploadTimestamp = await this.files.markUploaded(upload.id, verified);
+    const uploadTimestamp = await this.files.markUploaded(upload.userId, upload.id, verified);
     if (uploadTimestamp) return { ...upload, ...verified, status: 'uploaded', expiresAt: null, uploadTimestamp };
     // A concurrent confirmation won the race: answer with what it recorded.
     const current = await this.files.findOwnedByKey(upload.userId, upload.objectKey);
@@ -120,6 +155,6 @@ export class FilesService {
   private async reject(upload: R2File): Promise<void> {
     this.logger.warn({ objectKey: upload.objectKey }, 'Rejecting an upload that does not match its presign');
     await this.storage.delete(upload.objectKey);
-    await this.files.markRejected(upload.id);
+    await this.files.markRejected(upload.userId, upload.id);
   }
 }

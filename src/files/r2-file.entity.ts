@@ -16,6 +16,7 @@ const bigintToNumber: ValueTransformer = {
 @Entity({ name: 'r2_files' })
 @Check('CHK_r2_files_status', `"status" IN ('pending', 'uploaded', 'rejected')`)
 @Check('CHK_r2_files_sizes', `"size" >= 0 AND "declared_size" >= 0`)
+@Check('CHK_r2_files_user_id', `"user_id" <> ''`)
 @Index('r2_files_user_listing_idx', ['userId', 'uploadTimestamp', 'id'], { where: `status = 'uploaded'` })
 @Index('r2_files_pending_expiry_idx', ['expiresAt'], { where: `status = 'pending'` })
 export class R2File {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { ScopedTransactions } from '../database/scoped-transactions.js';
 import type { PagePosition } from './page-cursor.js';
 import { R2File } from './r2-file.entity.js';
 
@@ -20,62 +20,116 @@ export interface VerifiedObject {
   etag: string | null;
 }
 
-/** Intent-named queries on `r2_files`. Every read and write is scoped to one owner. */
+export interface ExpiredUpload {
+  id: number;
+  objectKey: string;
+}
+
+/**
+ * Intent-named queries on `r2_files`. Each method is one short transaction under Row Level
+ * Security (the owner's id set for that transaction), and still filters by owner explicitly so
+ * the listing index is used: RLS is the safety net, not the query plan.
+ */
 @Injectable()
 export class R2FilesRepository {
-  constructor(@InjectRepository(R2File) private readonly files: Repository<R2File>) {}
+  constructor(private readonly scoped: ScopedTransactions) {}
 
-  async createPending(upload: NewPendingUpload): Promise<R2File> {
-    return this.files.save(this.files.create({ ...upload, status: 'pending' }));
+  /**
+   * Records a pending upload unless the owner already has `maxPending` unexpired ones. A
+   * per-owner advisory lock serialises concurrent presigns so the cap cannot be overshot.
+   * Returns null when the cap is reached.
+   */
+  createPendingWithinQuota(upload: NewPendingUpload, maxPending: number): Promise<R2File | null> {
+    return this.scoped.asUser(upload.userId, async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('r2_files.pending:' || $1, 0))`, [upload.userId]);
+      const [{ pending }] = (await manager.query(
+        `SELECT count(*)::int AS pending FROM r2_files WHERE user_id = $1 AND status = 'pending' AND expires_at > now()`,
+        [upload.userId],
+      )) as { pending: number }[];
+      if (pending >= maxPending) return null;
+      const repository = manager.getRepository(R2File);
+      return repository.save(repository.create({ ...upload, status: 'pending' }));
+    });
   }
 
   findOwnedByKey(userId: string, objectKey: string): Promise<R2File | null> {
-    return this.files.findOneBy({ userId, objectKey });
+    return this.scoped.asUser(userId, (manager) => manager.getRepository(R2File).findOneBy({ userId, objectKey }));
   }
 
   /**
    * Moves a pending upload to `uploaded` with what the store reported. Only one caller can win
-   * (the `status = 'pending'` guard): returns false when the row was no longer pending.
+   * (the `status = 'pending'` guard): returns null when the row was no longer pending.
    * The timestamp is kept at millisecond precision so page cursors (JS dates) match it exactly.
    */
-  async markUploaded(id: number, object: VerifiedObject): Promise<Date | null> {
-    const result = await this.files
-      .createQueryBuilder()
-      .update(R2File)
-      .set({
-        status: 'uploaded',
-        size: object.size,
-        contentType: object.contentType,
-        etag: object.etag,
-        expiresAt: null,
-        uploadTimestamp: () => `date_trunc('milliseconds', now())`,
-      })
-      .where('id = :id AND status = :pending', { id, pending: 'pending' })
-      .returning(['upload_timestamp'])
-      .execute();
-    const row = (result.raw as { upload_timestamp: Date }[])[0];
-    return row ? row.upload_timestamp : null;
+  markUploaded(userId: string, id: number, object: VerifiedObject): Promise<Date | null> {
+    return this.scoped.asUser(userId, async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(R2File)
+        .set({
+          status: 'uploaded',
+          size: object.size,
+          contentType: object.contentType,
+          etag: object.etag,
+          expiresAt: null,
+          uploadTimestamp: () => `date_trunc('milliseconds', now())`,
+        })
+        .where('id = :id AND user_id = :userId AND status = :pending', { id, userId, pending: 'pending' })
+        .returning(['upload_timestamp'])
+        .execute();
+      const row = (result.raw as { upload_timestamp: Date }[])[0];
+      return row ? row.upload_timestamp : null;
+    });
   }
 
-  async markRejected(id: number): Promise<void> {
-    await this.files.update({ id, status: 'pending' }, { status: 'rejected', expiresAt: null });
+  async markRejected(userId: string, id: number): Promise<void> {
+    await this.scoped.asUser(userId, (manager) =>
+      manager.getRepository(R2File).update({ id, userId, status: 'pending' }, { status: 'rejected', expiresAt: null }),
+    );
   }
 
   /** One page of the owner's uploaded files, newest first, after `after` when given. */
-  async listPage(userId: string, limit: number, after: PagePosition | null): Promise<R2File[]> {
-    const query = this.files
-      .createQueryBuilder('file')
-      .where('file.user_id = :userId', { userId })
-      .andWhere(`file.status = 'uploaded'`)
-      .orderBy('file.upload_timestamp', 'DESC')
-      .addOrderBy('file.id', 'DESC')
-      .limit(limit);
-    if (after) {
-      query.andWhere('(file.upload_timestamp, file.id) < (:afterTimestamp, :afterId)', {
-        afterTimestamp: after.uploadTimestamp,
-        afterId: after.id,
-      });
-    }
-    return query.getMany();
+  listPage(userId: string, limit: number, after: PagePosition | null): Promise<R2File[]> {
+    return this.scoped.asUser(userId, (manager) => {
+      const query = manager
+        .getRepository(R2File)
+        .createQueryBuilder('file')
+        .where('file.user_id = :userId', { userId })
+        .andWhere(`file.status = 'uploaded'`)
+        .orderBy('file.upload_timestamp', 'DESC')
+        .addOrderBy('file.id', 'DESC')
+        .limit(limit);
+      if (after) {
+        query.andWhere('(file.upload_timestamp, file.id) < (:afterTimestamp, :afterId)', {
+          afterTimestamp: after.uploadTimestamp,
+          afterId: after.id,
+        });
+      }
+      return query.getMany();
+    });
+  }
+
+  /**
+   * Removes up to `limit` pending uploads that expired more than `graceSeconds` ago. The rows are
+   * locked with SKIP LOCKED, so several instances sweeping at once never process the same row;
+   * `removeObjects` runs before the rows are deleted and a failure rolls the batch back for a retry.
+   * Returns how many uploads were removed.
+   */
+  sweepExpiredPending(graceSeconds: number, limit: number, removeObjects: (uploads: ExpiredUpload[]) => Promise<void>): Promise<number> {
+    return this.scoped.asSweeper(async (manager: EntityManager) => {
+      const rows = (await manager.query(
+        `SELECT id, object_key FROM r2_files
+          WHERE status = 'pending' AND expires_at < now() - make_interval(secs => $1)
+          ORDER BY expires_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED`,
+        [graceSeconds, limit],
+      )) as { id: string; object_key: string }[];
+      if (rows.length === 0) return 0;
+      const uploads = rows.map((row) => ({ id: Number(row.id), objectKey: row.object_key }));
+      await removeObjects(uploads);
+      await manager.query(`DELETE FROM r2_files WHERE id = ANY($1::bigint[])`, [uploads.map((u) => u.id)]);
+      return uploads.length;
+    });
   }
 }

@@ -79,6 +79,31 @@ export class R2Service implements OnApplicationShutdown {
     }
   }
 
+  /** The first `length` bytes of an object (a ranged GET: never the whole object), or null if absent. */
+  async readPrefix(key: string, length: number): Promise<Buffer | null> {
+    try {
+      const object = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key, Range: `bytes=0-${length - 1}` }));
+      const bytes = object.Body ? Buffer.from(await object.Body.transformToByteArray()) : Buffer.alloc(0);
+      // A store that ignores Range still must not make us hold more than asked for.
+      return bytes.subarray(0, length);
+    } catch (error) {
+      if (isNotFound(error) || isInvalidRange(error)) return isNotFound(error) ? null : Buffer.alloc(0);
+      throw storageUnavailable(error);
+    }
+  }
+
+  /**
+   * Deletes many objects, a few at a time. One DeleteObject per key rather than DeleteObjects:
+   * it works on every S3-compatible store, and batches here are small (sweeper pages).
+   */
+  async deleteMany(keys: readonly string[], concurrency = 8): Promise<void> {
+    const queue = [...keys];
+    const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let key = queue.shift(); key !== undefined; key = queue.shift()) await this.delete(key);
+    });
+    await Promise.all(workers);
+  }
+
   /** Deletes an object; deleting a missing key succeeds (S3 semantics). */
   async delete(key: string): Promise<void> {
     try {
@@ -92,6 +117,12 @@ export class R2Service implements OnApplicationShutdown {
 function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+}
+
+/** An empty object has no byte 0: S3 answers a range request on it with 416 InvalidRange. */
+function isInvalidRange(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'InvalidRange' || e?.$metadata?.httpStatusCode === 416;
 }
 
 function storageUnavailable(cause: unknown): AppError {

@@ -65,6 +65,8 @@ export async function startTestStack(): Promise<TestStack> {
       env: {
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
+        // Tests run the sweeper themselves, when they choose.
+        SWEEPER_INTERVAL: '0',
         DATABASE_URL: databaseUrl,
         JWT_SECRET: randomBytes(48).toString('base64'),
         ...storageEnv,

@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { sweeperConfig, type SweeperConfig } from '../../config/configuration.js';
+import { R2Service } from '../../storage/r2.service.js';
+import { R2FilesRepository } from '../r2-files.repository.js';
+
+/**
+ * Removes abandoned uploads: pending rows whose confirm window ended more than the grace period
+ * ago, and whatever object a client may have PUT for them. Runs every SWEEPER_INTERVAL seconds on
+ * every instance; SKIP LOCKED in the repository keeps concurrent instances off each other's rows.
+ */
+@Injectable()
+export class PendingUploadsSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PendingUploadsSweeper.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    private readonly files: R2FilesRepository,
+    private readonly storage: R2Service,
+    @Inject(sweeperConfig.KEY) private readonly config: SweeperConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.intervalSeconds === 0) return;
+    this.timer = setInterval(() => void this.tick(), this.config.intervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Sweeps until no expired upload is left; returns how many were removed. */
+  async sweep(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await this.files.sweepExpiredPending(this.config.graceSeconds, this.config.batchSize, (uploads) =>
+        this.storage.deleteMany(uploads.map((upload) => upload.objectKey)),
+      );
+      total += removed;
+      if (removed < this.config.batchSize) return total;
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.sweep();
+    try {
+      const removed = await this.running;
+      if (removed > 0) this.logger.log({ removed }, 'Removed expired pending uploads');
+    } catch (error) {
+      this.logger.error({ err: error }, 'Sweeping expired uploads failed; will retry');
+    } finally {
+      this.running = undefined;
+    }
+  }
+}
