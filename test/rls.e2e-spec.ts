@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { ScopedTransactions } from '../src/database/scoped-transactions.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * Row Level Security, proven in SQL: under the application role, a user's setting exposes that
+ * user's rows only, whatever the query says; without the setting nothing is visible.
+ */
+describe('row level security on r2_files', () => {
+  let admin: pg.Client;
+  const a = `rls-a-${Date.now()}`;
+  const b = `rls-b-${Date.now()}`;
+
+  const asApp = async <T>(client: pg.Client, userId: string | null, work: () => Promise<T>): Promise<T> => {
+    await client.query('BEGIN');
+    try {
+      await client.query(`SELECT set_config('role', 'r2files_app', true)`);
+      if (userId !== null) await client.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
+      return await work();
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  };
+
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    for (const [user, n] of [
+      [a, 2],
+      [b, 3],
+    ] as const) {
+      for (let i = 0; i < n; i += 1) {
+        await admin.query(
+          `INSERT INTO r2_files (object_key, user_id, file_name, content_type, status) VALUES ($1, $2, 'f.txt', 'text/plain', 'uploaded')`,
+          [`${user}-${i}`, user],
+        );
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await admin.query('DELETE FROM r2_files WHERE user_id IN ($1, $2)', [a, b]);
+    await admin.end();
+  });
+
+  it('is enabled and forced on the table', async () => {
+    const { rows } = await admin.query(`SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = 'r2_files'`);
+    expect(rows).toEqual([{ relrowsecurity: true, relforcerowsecurity: true }]);
+  });
+
+  it("shows user A only A's rows, even to a query without WHERE", async () => {
+    const rows = await asApp(admin, a, async () => (await admin.query('SELECT user_id FROM r2_files')).rows);
+    expect(rows.length).toBe(2);
+    expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([a]));
+    const explicit = await asApp(admin, a, async () => (await admin.query('SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1', [b])).rows[0].n);
+    expect(explicit).toBe(0);
+  });
+
+  it("cannot update or delete B's rows as A", async () => {
+    const updated = await asApp(admin, a, async () => (await admin.query(`UPDATE r2_files SET file_name = 'pwned' WHERE user_id = $1`, [b])).rowCount);
+    const deleted = await asApp(admin, a, async () => (await admin.query('DELETE FROM r2_files WHERE user_id = $1', [b])).rowCount);
+    expect({ updated, deleted }).toEqual({ updated: 0, deleted: 0 });
+    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1 AND file_name = 'f.txt'`, [b]);
+    expect(rows[0].n).toBe(3);
+  });
+
+  it('cannot insert a row owned by someone else', async () => {
+    await expect(
+      asApp(admin, a, () =>
+        admin.query(`INSERT INTO r2_files (object_key, user_id, file_name, content_type) VALUES ('forged', $1, 'x', 'text/plain')`, [b]),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('shows nothing without the setting, including on a connection that had one before', async () => {
+    const fresh = await asApp(admin, null, async () => (await admin.query('SELECT count(*)::int AS n FROM r2_files')).rows[0].n);
+    expect(fresh).toBe(0);
+    // Same connection (as a pool would reuse it): the earlier transaction-local setting is gone.
+    await asApp(admin, a, () => admin.query('SELECT 1'));
+    const reused = await asApp(admin, null, async () => (await admin.query('SELECT count(*)::int AS n FROM r2_files')).rows[0].n);
+    expect(reused).toBe(0);
+  });
+
+  describe('in the application', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp();
+    });
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('runs scoped work as the non-superuser application role with the caller set', async () => {
+      const scoped = t.app.get(ScopedTransactions);
+      const [who] = await scoped.asUser(a, (manager) =>
+        manager.query(
+          `SELECT current_user AS role, r.rolsuper AS superuser, r.rolbypassrls AS bypass, current_setting('app.user_id') AS caller
+             FROM pg_roles r WHERE r.rolname = current_user`,
+        ),
+      );
+      expect(who).toEqual({ role: 'r2files_app', superuser: false, bypass: false, caller: a });
+      const visible = await scoped.asUser(a, (manager) => manager.query('SELECT DISTINCT user_id FROM r2_files'));
+      expect(visible).toEqual([{ user_id: a }]);
+    });
+
+    it('lets the sweeper role see expired pending uploads only', async () => {
+      await admin.query(
+        `INSERT INTO r2_files (object_key, user_id, file_name, content_type, status, expires_at) VALUES
+           ($1, $3, 'x', 'text/plain', 'pending', now() - interval '1 hour'),
+           ($2, $3, 'x', 'text/plain', 'pending', now() + interval '1 hour')`,
+        [`${b}-expired`, `${b}-live`, b],
+      );
+      const scoped = t.app.get(ScopedTransactions);
+      const keys = await scoped.asSweeper(async (manager) => (await manager.query('SELECT object_key FROM r2_files')) as { object_key: string }[]);
+      expect(keys.map((k) => k.object_key)).toContain(`${b}-expired`);
+      expect(keys.map((k) => k.object_key)).not.toContain(`${b}-live`);
+      expect(keys.map((k) => k.object_key)).not.toContain(`${a}-0`);
+    });
+  });
+});

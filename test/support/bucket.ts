@@ -1,0 +1,45 @@
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+
+/**
+ * A test-side view of the bucket, independent of the app's R2Service, to check what is really
+ * stored. The emulator's SigV4 check drops the trailing "/" of bucket-level paths, so this client
+ * (test-only) strips it before signing.
+ */
+export function createBucketInspector() {
+  const bucket = process.env.R2_BUCKET_NAME as string;
+  const client = new S3Client({
+    endpoint: process.env.S3_ENDPOINT,
+    region: process.env.S3_REGION ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: process.env.R2_ACCESS_KEY_ID as string, secretAccessKey: process.env.R2_SECRET_ACCESS_KEY as string },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  client.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { path?: string };
+      if (request.path && request.path.length > 1 && request.path.endsWith('/')) request.path = request.path.slice(0, -1);
+      return next(args);
+    },
+    { step: 'build', name: 'stripBucketTrailingSlash' },
+  );
+
+  return {
+    /** Every key in the bucket, sorted. */
+    async keys(): Promise<string[]> {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token, MaxKeys: 1000 }));
+        keys.push(...(page.Contents ?? []).map((object) => object.Key as string));
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return keys.sort();
+    },
+    /** Writes an object directly, bypassing presigned URLs (to simulate a misbehaving store or client). */
+    async put(key: string, body: Buffer | string, contentType: string): Promise<void> {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    },
+    destroy: () => client.destroy(),
+  };
+}
