@@ -15,19 +15,31 @@ export class UploadsController {
   constructor(private readonly files: FilesService) {}
 
   /**
-   * Starts an upload: returns a presigned URL to PUT the file to, valid for a few minutes.
-   * The PUT must carry the `Content-Type` given here (it is signed).
+   * Starts an upload: returns a presigned URL to PUT the file to, valid for PRESIGN_EXPIRES_IN
+   * seconds. The PUT must carry the `Content-Type` given here, and a body of exactly `size` bytes
+   * when a size is given (both are signed). The type must be allowed (UPLOAD_ALLOWED_TYPES) and the
+   * size within UPLOAD_MAX_SIZE; a user may have at most UPLOAD_MAX_PENDING_PER_USER unconfirmed uploads.
    */
   @Post('presign-upload')
   @ApiCreatedResponse({ type: PresignUploadResponseDto })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'PAYLOAD_TOO_LARGE', ...AUTH_ERRORS)
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'INVALID_JSON',
+    'PAYLOAD_TOO_LARGE',
+    'FILE_TOO_LARGE',
+    'CONTENT_TYPE_NOT_ALLOWED',
+    'TOO_MANY_PENDING_UPLOADS',
+    ...AUTH_ERRORS,
+  )
   presignUpload(@CurrentUser() user: AuthenticatedUser, @Body() body: PresignUploadDto): Promise<PresignUploadResponseDto> {
     return this.files.presignUpload(user, body);
   }
 
   /**
-   * Confirms an upload after the PUT succeeded: the object is checked in the bucket and its
-   * metadata recorded. Safe to retry: a second call returns the same file.
+   * Confirms an upload after the PUT succeeded. The object is checked in the bucket: it must exist,
+   * be within the size limit, have the declared size and the presigned type, and for PNG, JPEG,
+   * GIF, WebP and PDF start with that format's signature. A failing object is deleted and the upload
+   * rejected. Safe to retry: a second call returns the same file. Keys not issued to the caller are 404.
    */
   @Post('save-metadata')
   @ApiCreatedResponse({ type: SaveMetadataResponseDto })
@@ -36,9 +48,12 @@ export class UploadsController {
     'INVALID_JSON',
     'UPLOAD_NOT_FOUND',
     'OBJECT_NOT_UPLOADED',
+    'UPLOAD_EXPIRED',
     'UPLOAD_REJECTED',
+    'FILE_TOO_LARGE',
     'SIZE_MISMATCH',
     'CONTENT_TYPE_MISMATCH',
+    'FILE_SIGNATURE_MISMATCH',
     'STORAGE_UNAVAILABLE',
     ...AUTH_ERRORS,
   )
