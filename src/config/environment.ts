@@ -41,6 +41,13 @@ const parseMediaTypeList = (value: string) =>
     .map((entry) => entry.trim().toLowerCase())
     .filter((entry) => entry.length > 0);
 
+/** A whole number within [min, max], given as a string in the environment. */
+function IntegerSetting(min: number, max: number): PropertyDecorator {
+  return (target: object, property: string | symbol) => {
+    for (const decorate of [Max(max), Min(min), IsInt(), Transform(toInt)]) decorate(target, property);
+  };
+}
+
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
@@ -51,10 +58,7 @@ export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerSetting(0, 65535)
   PORT = 3000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -63,10 +67,7 @@ export class Environment {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// connection string' })
   DATABASE_URL!: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntegerSetting(1, 100)
   DATABASE_POOL_MAX = 10;
 
   /** Cloudflare account id: the endpoint becomes https://<id>.r2.cloudflarestorage.com. */
@@ -124,10 +125,7 @@ export class Environment {
   JWT_SECRET!: string;
 
   /** Access-token lifetime in seconds. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(86400)
+  @IntegerSetting(60, 86400)
   JWT_EXPIRES_IN = 3600;
 
   @IsString()
@@ -141,17 +139,11 @@ export class Environment {
   JWT_AUDIENCE = 'r2-files';
 
   /** Lifetime of presigned upload URLs in seconds (SigV4 allows at most 7 days). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(604800)
+  @IntegerSetting(1, 604800)
   PRESIGN_EXPIRES_IN = 300;
 
   /** Largest accepted file in bytes (single PUT uploads stop at 5 GiB whatever this says). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_OBJECT_BYTES)
+  @IntegerSetting(1, MAX_OBJECT_BYTES)
   UPLOAD_MAX_SIZE = 100 * 1024 * 1024;
 
   // Comma-separated media types clients may upload: exact (image/png) or wildcards (image/*, */*).
@@ -167,38 +159,23 @@ export class Environment {
   UPLOAD_REQUIRE_SIZE = false;
 
   /** Seconds after its URL expires that an upload may still be confirmed (a long PUT may end late). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(7 * 86400)
+  @IntegerSetting(0, 7 * 86400)
   UPLOAD_CONFIRM_WINDOW = 3600;
 
   /** Uploads a user may have started but not confirmed at once. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
+  @IntegerSetting(1, 100000)
   UPLOAD_MAX_PENDING_PER_USER = 100;
 
   /** Seconds between two runs of the cleanup sweeper; 0 turns it off on this instance. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(86400)
+  @IntegerSetting(0, 86400)
   SWEEPER_INTERVAL = 300;
 
   /** Extra seconds an expired pending upload is kept before the sweeper removes it. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(30 * 86400)
+  @IntegerSetting(0, 30 * 86400)
   SWEEPER_GRACE = 600;
 
   /** Pending uploads removed per sweeper transaction. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerSetting(1, 1000)
   SWEEPER_BATCH_SIZE = 100;
 }
 
