@@ -45,6 +45,7 @@ export const uploadsConfig = registerAs('uploads', () => {
   const env = currentEnvironment();
   return {
     presignExpiresInSeconds: env.PRESIGN_EXPIRES_IN,
+    downloadExpiresInSeconds: env.DOWNLOAD_URL_EXPIRES_IN,
     maxSize: env.UPLOAD_MAX_SIZE,
     allowedTypes: env.UPLOAD_ALLOWED_TYPES,
     requireSize: env.UPLOAD_REQUIRE_SIZE,

@@ -142,6 +142,10 @@ export class Environment {
   @IntegerSetting(1, 604800)
   PRESIGN_EXPIRES_IN = 300;
 
+  /** Lifetime of presigned download URLs in seconds (at most 7 days). */
+  @IntegerSetting(1, 604800)
+  DOWNLOAD_URL_EXPIRES_IN = 3600;
+
   /** Largest accepted file in bytes (single PUT uploads stop at 5 GiB whatever this says). */
   @IntegerSetting(1, MAX_OBJECT_BYTES)
   UPLOAD_MAX_SIZE = 100 * 1024 * 1024;

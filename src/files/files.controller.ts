@@ -1,8 +1,11 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, AUTH_ERRORS } from '../common/http/api-errors.decorator.js';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import { ApiErrors, AUTH_ERRORS } from '../common/http/api-errors.decorator.js';
+import { idParam } from '../common/http/id-param.pipe.js';
+import { DownloadUrlDto, DownloadUrlQueryDto } from './dto/download-url.dto.js';
+import { FileDto } from './dto/file.dto.js';
 import { FileListDto, ListFilesQueryDto } from './dto/list-files.dto.js';
 import { FilesService } from './files.service.js';
 
@@ -18,5 +21,41 @@ export class FilesController {
   @ApiErrors('VALIDATION_FAILED', ...AUTH_ERRORS)
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListFilesQueryDto): Promise<FileListDto> {
     return this.files.listFiles(user, query);
+  }
+
+  /** One of the caller's files. Any other id (someone else's, unknown) is 404. */
+  @Get(':id')
+  @ApiOkResponse({ type: FileDto })
+  @ApiErrors('VALIDATION_FAILED', 'FILE_NOT_FOUND', ...AUTH_ERRORS)
+  get(@CurrentUser() user: AuthenticatedUser, @Param('id', idParam()) id: number): Promise<FileDto> {
+    return this.files.getFile(user, id);
+  }
+
+  /**
+   * A presigned GET URL for one of the caller's files, valid for DOWNLOAD_URL_EXPIRES_IN seconds.
+   * The download carries `Content-Disposition` with the original name (`filename*` for Unicode).
+   * The way to read files from a private bucket; works for public buckets too.
+   */
+  @Get(':id/download-url')
+  @ApiOkResponse({ type: DownloadUrlDto })
+  @ApiErrors('VALIDATION_FAILED', 'FILE_NOT_FOUND', ...AUTH_ERRORS)
+  downloadUrl(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', idParam()) id: number,
+    @Query() query: DownloadUrlQueryDto,
+  ): Promise<DownloadUrlDto> {
+    return this.files.downloadUrl(user, id, query.disposition ?? 'attachment');
+  }
+
+  /**
+   * Deletes one of the caller's files: the object from the bucket, then its metadata. If the store
+   * cannot be reached the file is kept and the answer is 503; retrying finishes the job.
+   */
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors('VALIDATION_FAILED', 'FILE_NOT_FOUND', 'STORAGE_UNAVAILABLE', ...AUTH_ERRORS)
+  remove(@CurrentUser() user: AuthenticatedUser, @Param('id', idParam()) id: number): Promise<void> {
+    return this.files.deleteFile(user, id);
   }
 }

@@ -8,6 +8,8 @@ import type { FileDto } from './dto/file.dto.js';
 import { DEFAULT_PAGE_SIZE, type FileListDto, type ListFilesQueryDto } from './dto/list-files.dto.js';
 import type { PresignUploadDto, PresignUploadResponseDto } from './dto/presign-upload.dto.js';
 import type { SaveMetadataDto } from './dto/save-metadata.dto.js';
+import { contentDisposition, type Disposition } from './content-disposition.js';
+import type { DownloadUrlDto } from './dto/download-url.dto.js';
 import { keySafeFileName, normalizeFileName } from './file-name.js';
 import { toFileDto } from './file.mapper.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
@@ -15,6 +17,9 @@ import type { R2File } from './r2-file.entity.js';
 import { R2FilesRepository } from './r2-files.repository.js';
 import { isMediaTypeAllowed } from './verification/media-type.js';
 import { UploadVerifier } from './verification/upload-verifier.js';
+
+/** Another user's file answers exactly like a file that does not exist. */
+const fileNotFound = () => new AppError('FILE_NOT_FOUND', 'You have no file with this id');
 
 /** S3 and R2 refuse a single PUT above 5 GiB; larger files need a multipart upload. */
 export const SINGLE_PUT_MAX_BYTES = 5 * 1024 ** 3;
@@ -105,13 +110,51 @@ export class FilesService {
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     // One extra row tells whether another page exists without a COUNT.
-    const rows = await this.files.listPage(user.id, limit + 1, after);
+    const rows = await this.files.listPage(user.id, limit + 1, after, query.contentType);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
       items: page.map(toFileDto),
       nextCursor: rows.length > limit && last ? encodeCursor({ uploadTimestamp: last.uploadTimestamp, id: last.id }) : null,
     };
+  }
+
+  async getFile(user: AuthenticatedUser, id: number): Promise<FileDto> {
+    return toFileDto(await this.findFileOrThrow(user, id));
+  }
+
+  /** A presigned GET of one of the caller's files; works for private and public buckets alike. */
+  async downloadUrl(user: AuthenticatedUser, id: number, disposition: Disposition): Promise<DownloadUrlDto> {
+    const file = await this.findFileOrThrow(user, id);
+    const presigned = await this.storage.presignGet({
+      key: file.objectKey,
+      contentDisposition: contentDisposition(disposition, file.fileName),
+      expiresInSeconds: this.config.downloadExpiresInSeconds,
+    });
+    return { url: presigned.url, expiresAt: presigned.expiresAt.toISOString(), fileName: file.fileName, disposition };
+  }
+
+  /**
+   * Deletes the object, then the row. The file is hidden first (`deleting`); if the store fails it
+   * is restored and the caller gets 503 — nothing changed, a retry does the job. If the process
+   * dies between the two steps the hidden row is finished by the next delete of the same id.
+   */
+  async deleteFile(user: AuthenticatedUser, id: number): Promise<void> {
+    const objectKey = await this.files.markDeleting(user.id, id);
+    if (!objectKey) throw fileNotFound();
+    try {
+      await this.storage.delete(objectKey);
+    } catch (error) {
+      await this.files.restoreDeleting(user.id, id);
+      throw error;
+    }
+    await this.files.deleteRow(user.id, id);
+  }
+
+  private async findFileOrThrow(user: AuthenticatedUser, id: number): Promise<R2File> {
+    const file = await this.files.findOwnedById(user.id, id);
+    if (!file) throw fileNotFound();
+    return file;
   }
 
   /** The limits checked before any URL is signed: type allow-list, size limit, size requirement. */

@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Generated, Index, PrimaryColumn, UpdateDateColumn, type ValueTransformer } from 'typeorm';
 
-export type UploadStatus = 'pending' | 'uploaded' | 'rejected';
+export type UploadStatus = 'pending' | 'uploaded' | 'rejected' | 'deleting';
 
 /** node-postgres returns BIGINT as a string; sizes and ids stay far below 2^53, so numbers are safe. */
 const bigintToNumber: ValueTransformer = {
@@ -14,7 +14,7 @@ const bigintToNumber: ValueTransformer = {
  * `pending` when a URL is presigned and becomes `uploaded` once the object is verified.
  */
 @Entity({ name: 'r2_files' })
-@Check('CHK_r2_files_status', `"status" IN ('pending', 'uploaded', 'rejected')`)
+@Check('CHK_r2_files_status', `"status" IN ('pending', 'uploaded', 'rejected', 'deleting')`)
 @Check('CHK_r2_files_sizes', `"size" >= 0 AND "declared_size" >= 0`)
 @Check('CHK_r2_files_user_id', `"user_id" <> ''`)
 @Index('r2_files_user_listing_idx', ['userId', 'uploadTimestamp', 'id'], { where: `status = 'uploaded'` })

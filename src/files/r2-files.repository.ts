@@ -88,8 +88,44 @@ export class R2FilesRepository {
     );
   }
 
-  /** One page of the owner's uploaded files, newest first, after `after` when given. */
-  listPage(userId: string, limit: number, after: PagePosition | null): Promise<R2File[]> {
+  /** One of the owner's uploaded files; null for anything else (another owner's, pending, deleted). */
+  findOwnedById(userId: string, id: number): Promise<R2File | null> {
+    return this.scoped.asUser(userId, (manager) => manager.getRepository(R2File).findOneBy({ id, userId, status: 'uploaded' }));
+  }
+
+  /**
+   * First step of a delete: hides the file (`deleting`) and returns its key, or null if the owner
+   * has no such file. A row already `deleting` (an earlier delete failed half-way) qualifies again.
+   */
+  markDeleting(userId: string, id: number): Promise<string | null> {
+    return this.scoped.asUser(userId, async (manager) => {
+      const rows = (await manager.query(
+        `UPDATE r2_files SET status = 'deleting', updated_at = now()
+          WHERE id = $1 AND user_id = $2 AND status IN ('uploaded', 'deleting')
+          RETURNING object_key`,
+        [id, userId],
+      )) as [{ object_key: string }[], number];
+      return rows[0][0]?.object_key ?? null;
+    });
+  }
+
+  /** Undoes `markDeleting` when the store could not delete the object: the file is whole again. */
+  async restoreDeleting(userId: string, id: number): Promise<void> {
+    await this.scoped.asUser(userId, (manager) =>
+      manager.getRepository(R2File).update({ id, userId, status: 'deleting' }, { status: 'uploaded' }),
+    );
+  }
+
+  /** Last step of a delete, once the object is gone from the store. */
+  async deleteRow(userId: string, id: number): Promise<void> {
+    await this.scoped.asUser(userId, (manager) => manager.getRepository(R2File).delete({ id, userId, status: 'deleting' }));
+  }
+
+  /**
+   * One page of the owner's uploaded files, newest first, after `after` when given, optionally
+   * only those whose content type starts with `contentTypePrefix` (lower case).
+   */
+  listPage(userId: string, limit: number, after: PagePosition | null, contentTypePrefix?: string): Promise<R2File[]> {
     return this.scoped.asUser(userId, (manager) => {
       const query = manager
         .getRepository(R2File)
@@ -99,6 +135,7 @@ export class R2FilesRepository {
         .orderBy('file.upload_timestamp', 'DESC')
         .addOrderBy('file.id', 'DESC')
         .limit(limit);
+      if (contentTypePrefix) query.andWhere('starts_with(lower(file.content_type), :prefix)', { prefix: contentTypePrefix });
       if (after) {
         query.andWhere('(file.upload_timestamp, file.id) < (:afterTimestamp, :afterId)', {
           afterTimestamp: after.uploadTimestamp,

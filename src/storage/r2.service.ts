@@ -3,7 +3,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { storageConfig, type StorageConfig } from '../config/configuration.js';
-import type { PresignedRequest, PresignPutInput, StoredObject } from './storage.types.js';
+import type { PresignedRequest, PresignGetInput, PresignPutInput, StoredObject } from './storage.types.js';
 
 export const S3_CLIENT = Symbol('S3_CLIENT');
 /** Signs URLs for clients; the same client unless S3_PRESIGN_ENDPOINT differs from the endpoint. */
@@ -55,6 +55,13 @@ export class R2Service implements OnApplicationShutdown {
     const headers: Record<string, string> = { 'Content-Type': input.contentType };
     if (input.contentLength !== undefined) headers['Content-Length'] = String(input.contentLength);
     return { url, method: 'PUT', headers, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
+  }
+
+  /** A URL that downloads one object, with the `Content-Disposition` the store must answer with. */
+  async presignGet(input: PresignGetInput): Promise<PresignedRequest> {
+    const command = new GetObjectCommand({ Bucket: this.config.bucket, Key: input.key, ResponseContentDisposition: input.contentDisposition });
+    const url = await getSignedUrl(this.presignClient, command, { expiresIn: input.expiresInSeconds });
+    return { url, method: 'GET', headers: {}, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
   }
 
   /** Metadata of a stored object, or null when there is none under that key. */

@@ -6,6 +6,13 @@ export interface PresignPutInput {
   expiresInSeconds: number;
 }
 
+export interface PresignGetInput {
+  key: string;
+  /** Sent back by the store as the download's `Content-Disposition`. */
+  contentDisposition: string;
+  expiresInSeconds: number;
+}
+
 export interface PresignedRequest {
   url: string;
   method: 'PUT' | 'GET';

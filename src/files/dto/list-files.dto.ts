@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { FileDto } from './file.dto.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -19,6 +19,18 @@ export class ListFilesQueryDto {
   @IsString()
   @MaxLength(200)
   cursor?: string;
+
+  /**
+   * Only files whose content type starts with this (case-insensitive): `image/` for all images,
+   * `application/pdf` for PDFs.
+   * @example "image/"
+   */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsString()
+  @MaxLength(255)
+  @Matches(/^[a-z0-9][a-z0-9!#$&^_.+-]*(\/[a-z0-9!#$&^_.+-]*)?$/, { message: 'contentType must be a media type or its beginning, e.g. image/ or image/png' })
+  contentType?: string;
 }
 
 export class FileListDto {

@@ -1,0 +1,22 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
+import { AppError } from '../errors/app-error.js';
+
+/**
+ * A positive integer id in the route (1 … 2^53-1). Anything else — `abc`, `0`, `-1`, `1.5`, or a
+ * number too large for the column — is a 400 naming the parameter, never a database error.
+ */
+@Injectable()
+export class IdParamPipe implements PipeTransform<string, number> {
+  constructor(private readonly name = 'id') {}
+
+  transform(value: string): number {
+    const id = /^[1-9]\d{0,15}$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(id)) {
+      const problem = `${this.name} must be a positive whole number`;
+      throw new AppError('VALIDATION_FAILED', problem, [{ field: this.name, problems: [problem] }]);
+    }
+    return id;
+  }
+}
+
+export const idParam = (name = 'id') => new IdParamPipe(name);
