@@ -1,11 +1,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { corsRulesToXml, uploadCorsRules } from '../../src/storage/bucket-cors.js';
 
 // `@20minutes/s3rver` is CommonJS without types; it is the emulator that verifies SigV4 signatures
 // and signed Content-Length (../shared/notes/local-stack.md), so tests catch badly signed URLs.
 const require = createRequire(import.meta.url);
-fixQueryCanonicalization();
+fixSignatureCanonicalization();
 const S3rver = require('@20minutes/s3rver') as new (options: Record<string, unknown>) => {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
@@ -37,37 +38,35 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<Runni
     silent: true,
     directory: options.directory,
     resetOnClose: options.resetOnClose,
-    configureBuckets: [{ name: options.bucket, configs: [Buffer.from(corsXml(options.corsOrigins))] }],
+    configureBuckets: [{ name: options.bucket, configs: [Buffer.from(corsRulesToXml(uploadCorsRules(options.corsOrigins, 3600)))] }],
   });
   const { port } = await server.run();
   return { endpoint: `http://127.0.0.1:${port}`, port, stop: () => server.close() };
 }
 
-/** The CORS rules a browser upload needs: PUT with a Content-Type, GET/HEAD, and a readable ETag. */
-function corsXml(origins: string[]): string {
-  const allowed = origins.map((origin) => `<AllowedOrigin>${origin}</AllowedOrigin>`).join('');
-  return (
-    '<CORSConfiguration><CORSRule>' +
-    allowed +
-    '<AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod>' +
-    '<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3600</MaxAgeSeconds>' +
-    '</CORSRule></CORSConfiguration>'
-  );
-}
 
 /**
- * The emulator builds the canonical query string of a presigned URL with `encodeURIComponent`,
- * which leaves `'()*!` unencoded; SigV4 (and so R2, S3, MinIO and the AWS SDK) encodes them. Any
- * URL whose query holds one of them — e.g. `response-content-disposition` with RFC 6266
- * `filename*=UTF-8''…` — would be refused by the emulator alone. Load its authentication module
- * with the RFC 3986 encoder it already ships, before the emulator itself is loaded.
+ * Two places where the emulator's SigV4 check disagrees with SigV4 (and so with R2, S3, MinIO and
+ * the AWS SDK), fixed in its authentication module before the emulator is loaded:
+ * - the canonical query string is built with `encodeURIComponent`, which leaves `'()*!` unencoded,
+ *   so a URL carrying e.g. `response-content-disposition` with RFC 6266 `filename*=UTF-8''…` fails;
+ * - the trailing "/" of bucket-level paths (`/bucket/?cors`) is dropped from the canonical URI, so
+ *   bucket calls such as PutBucketCors and ListObjectsV2 fail.
+ * Each fix applies only if the buggy code is found as expected (a fixed version needs none).
  */
-function fixQueryCanonicalization(): void {
+function fixSignatureCanonicalization(): void {
   const path = require.resolve('@20minutes/s3rver/lib/middleware/authentication.js');
-  const source = readFileSync(path, 'utf8');
-  const buggy = '[param, value].map(encodeURIComponent)';
-  if (!source.includes(buggy)) return; // a fixed emulator version: nothing to do
-  const patched = source.replace(buggy, "[param, value].map(require('../utils').encodeURIComponentRFC3986)");
+  let source = readFileSync(path, 'utf8');
+  const fixes: [string, string][] = [
+    ['[param, value].map(encodeURIComponent)', "[param, value].map(require('../utils').encodeURIComponentRFC3986)"],
+    [
+      '    canonicalizedResource = canonicalizedResource\n',
+      "    if (ctx.params.bucket && !ctx.params.key && ctx.path.endsWith('/')) canonicalizedResource += '/'\n    canonicalizedResource = canonicalizedResource\n",
+    ],
+  ];
+  const applicable = fixes.filter(([buggy]) => source.includes(buggy));
+  if (applicable.length === 0) return;
+  for (const [buggy, fixed] of applicable) source = source.replace(buggy, fixed);
   const NodeModule = Module as unknown as {
     new (id: string, parent: unknown): { filename: string; paths: string[]; loaded: boolean; _compile(code: string, file: string): void };
     _nodeModulePaths(dir: string): string[];
@@ -75,7 +74,7 @@ function fixQueryCanonicalization(): void {
   const module = new NodeModule(path, null);
   module.filename = path;
   module.paths = NodeModule._nodeModulePaths(dirname(path));
-  module._compile(patched, path);
+  module._compile(source, path);
   module.loaded = true;
   (require.cache as Record<string, unknown>)[path] = module;
 }

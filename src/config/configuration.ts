@@ -33,6 +33,8 @@ export const storageConfig = registerAs('storage', () => {
     accessKeyId: env.R2_ACCESS_KEY_ID,
     secretAccessKey: env.R2_SECRET_ACCESS_KEY,
     publicBaseUrl: env.R2_PUBLIC_BASE_URL ?? null,
+    corsOrigins: env.STORAGE_CORS_ORIGINS,
+    corsMaxAgeSeconds: env.STORAGE_CORS_MAX_AGE,
   };
 });
 

@@ -142,6 +142,17 @@ export class Environment {
   @IntegerSetting(1, 604800)
   PRESIGN_EXPIRES_IN = 300;
 
+  /** Origins of the web apps that upload from a browser: applied to the bucket by `npm run storage:cors`. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((origin) => origin.trim()).filter(Boolean) : value))
+  @IsArray()
+  @ArrayNotEmpty({ message: 'STORAGE_CORS_ORIGINS must list at least one origin' })
+  @Matches(/^(\*|https?:\/\/[^/\s]+)$/, { each: true, message: 'STORAGE_CORS_ORIGINS entries must be origins like https://app.example.com (or *)' })
+  STORAGE_CORS_ORIGINS: string[] = ['http://localhost:3000', 'http://localhost:5173'];
+
+  /** How long browsers may cache the bucket's CORS preflight answers, in seconds. */
+  @IntegerSetting(0, 86400)
+  STORAGE_CORS_MAX_AGE = 3600;
+
   /** Lifetime of presigned download URLs in seconds (at most 7 days). */
   @IntegerSetting(1, 604800)
   DOWNLOAD_URL_EXPIRES_IN = 3600;

@@ -1,8 +1,17 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetBucketCorsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutBucketCorsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { storageConfig, type StorageConfig } from '../config/configuration.js';
+import type { BucketCorsRule } from './bucket-cors.js';
 import type { PresignedRequest, PresignGetInput, PresignPutInput, StoredObject } from './storage.types.js';
 
 export const S3_CLIENT = Symbol('S3_CLIENT');
@@ -109,6 +118,41 @@ export class R2Service implements OnApplicationShutdown {
       for (let key = queue.shift(); key !== undefined; key = queue.shift()) await this.delete(key);
     });
     await Promise.all(workers);
+  }
+
+  /** Replaces the bucket's CORS configuration. */
+  async putBucketCors(rules: BucketCorsRule[]): Promise<void> {
+    await this.client.send(
+      new PutBucketCorsCommand({
+        Bucket: this.config.bucket,
+        CORSConfiguration: {
+          CORSRules: rules.map((rule) => ({
+            AllowedOrigins: rule.allowedOrigins,
+            AllowedMethods: rule.allowedMethods,
+            AllowedHeaders: rule.allowedHeaders,
+            ExposeHeaders: rule.exposeHeaders,
+            MaxAgeSeconds: rule.maxAgeSeconds,
+          })),
+        },
+      }),
+    );
+  }
+
+  /** The bucket's CORS configuration as the store reports it (empty when none is set). */
+  async getBucketCors(): Promise<BucketCorsRule[]> {
+    try {
+      const { CORSRules = [] } = await this.client.send(new GetBucketCorsCommand({ Bucket: this.config.bucket }));
+      return CORSRules.map((rule) => ({
+        allowedOrigins: rule.AllowedOrigins ?? [],
+        allowedMethods: rule.AllowedMethods ?? [],
+        allowedHeaders: rule.AllowedHeaders ?? [],
+        exposeHeaders: rule.ExposeHeaders ?? [],
+        maxAgeSeconds: rule.MaxAgeSeconds ?? 0,
+      }));
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchCORSConfiguration') return [];
+      throw error;
+    }
   }
 
   /** Deletes an object; deleting a missing key succeeds (S3 semantics). */

@@ -1,10 +1,6 @@
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
-/**
- * A test-side view of the bucket, independent of the app's R2Service, to check what is really
- * stored. The emulator's SigV4 check drops the trailing "/" of bucket-level paths, so this client
- * (test-only) strips it before signing.
- */
+/** A test-side view of the bucket, independent of the app's R2Service, to check what is really stored. */
 export function createBucketInspector() {
   const bucket = process.env.R2_BUCKET_NAME as string;
   const client = new S3Client({
@@ -15,15 +11,6 @@ export function createBucketInspector() {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  client.middlewareStack.add(
-    (next) => (args) => {
-      const request = args.request as { path?: string };
-      if (request.path && request.path.length > 1 && request.path.endsWith('/')) request.path = request.path.slice(0, -1);
-      return next(args);
-    },
-    { step: 'build', name: 'stripBucketTrailingSlash' },
-  );
-
   return {
     /** Every key in the bucket, sorted. */
     async keys(): Promise<string[]> {

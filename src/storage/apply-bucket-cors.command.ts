@@ -1,0 +1,31 @@
+/*
+ * `npm run storage:cors` (and `storage:cors:prod` from dist/): applies the CORS rules browser
+ * uploads need to the configured bucket with PutBucketCors, then prints what the store reports.
+ * Origins come from STORAGE_CORS_ORIGINS. Reads `.env` like the app.
+ */
+import { existsSync } from 'node:fs';
+import { storageConfig, type StorageConfig } from '../config/configuration.js';
+import { InvalidEnvironmentError } from '../config/environment.js';
+import { uploadCorsRules } from './bucket-cors.js';
+import { R2Service } from './r2.service.js';
+import { createS3Client } from './s3-client.factory.js';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+let config: StorageConfig;
+try {
+  config = storageConfig();
+} catch (error) {
+  if (!(error instanceof InvalidEnvironmentError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+const client = createS3Client(config);
+const storage = new R2Service(client, client, config);
+try {
+  await storage.putBucketCors(uploadCorsRules(config.corsOrigins, config.corsMaxAgeSeconds));
+  const applied = await storage.getBucketCors();
+  console.log(`CORS rules of bucket "${config.bucket}" at ${config.endpoint}:`);
+  console.log(JSON.stringify(applied, null, 2));
+} finally {
+  client.destroy();
+}
