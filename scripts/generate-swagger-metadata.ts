@@ -6,7 +6,7 @@
  */
 import { PluginMetadataGenerator } from '@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator.js';
 import { ReadonlyVisitor } from '@nestjs/swagger/plugin';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const nestCli = JSON.parse(readFileSync('nest-cli.json', 'utf8')) as {
   compilerOptions: { plugins: { name: string; options: Record<string, unknown> }[] };
@@ -14,10 +14,9 @@ const nestCli = JSON.parse(readFileSync('nest-cli.json', 'utf8')) as {
 const swaggerOptions = nestCli.compilerOptions.plugins.find((plugin) => plugin.name === '@nestjs/swagger')?.options ?? {};
 
 const outputDir = new URL('../src', import.meta.url).pathname;
-// The generator type-checks the program, which imports this very file: seed an empty one first.
-if (!existsSync(`${outputDir}/metadata.ts`)) {
-  writeFileSync(`${outputDir}/metadata.ts`, 'export default async () => ({});\n');
-}
+// The generator type-checks the program, which imports this very file: start from an empty one,
+// so a stale copy (naming files that moved) cannot fail the check.
+writeFileSync(`${outputDir}/metadata.ts`, 'export default async () => ({});\n');
 
 new PluginMetadataGenerator().generate({
   visitors: [new ReadonlyVisitor({ ...swaggerOptions, pathToSource: outputDir })],

@@ -1,16 +1,30 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { corsRulesToXml, uploadCorsRules } from '../../src/storage/bucket-cors.js';
 
 // `@20minutes/s3rver` is CommonJS without types; it is the emulator that verifies SigV4 signatures
 // and signed Content-Length (../shared/notes/local-stack.md), so tests catch badly signed URLs.
 const require = createRequire(import.meta.url);
 fixSignatureCanonicalization();
-const S3rver = require('@20minutes/s3rver') as new (options: Record<string, unknown>) => {
+const S3rver = require('@20minutes/s3rver') as new (options: Record<string, unknown>) => EmulatorServer;
+
+interface EmulatorServer {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
-};
+  middleware: KoaMiddleware[];
+  store: { getResourcePath(bucket: string, key: string | undefined, resource: string): string };
+}
+type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+interface KoaContext {
+  method: string;
+  path: string;
+  query: Record<string, string | string[] | undefined>;
+  status: number;
+  body: unknown;
+  type: string;
+}
 
 /** The emulator's fixed credentials: any other key pair is rejected with 403. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -40,6 +54,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<Runni
     resetOnClose: options.resetOnClose,
     configureBuckets: [{ name: options.bucket, configs: [Buffer.from(corsRulesToXml(uploadCorsRules(options.corsOrigins, 3600)))] }],
   });
+  addMultipartOperations(server);
   const { port } = await server.run();
   return { endpoint: `http://127.0.0.1:${port}`, port, stop: () => server.close() };
 }
@@ -77,4 +92,51 @@ function fixSignatureCanonicalization(): void {
   module._compile(source, path);
   module.loaded = true;
   (require.cache as Record<string, unknown>)[path] = module;
+}
+
+/**
+ * ListParts and AbortMultipartUpload, which the emulator lacks (it answers 405) and R2, S3 and
+ * MinIO support: resuming and aborting multipart uploads must be testable against a real server.
+ * Served from the emulator's own upload folders (`uploads/<uploadId>/<partNumber>` and `.md5`),
+ * ahead of its router. Path-style requests only, as the harness and the dev stack use.
+ */
+function addMultipartOperations(server: EmulatorServer): void {
+  const xml = (ctx: KoaContext, status: number, body: string) => {
+    ctx.status = status;
+    ctx.type = 'application/xml';
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
+  };
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+  server.middleware.unshift(async (ctx, next) => {
+    const uploadId = typeof ctx.query.uploadId === 'string' ? ctx.query.uploadId : undefined;
+    const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
+    if (!uploadId || !match || (ctx.method !== 'GET' && ctx.method !== 'DELETE') || 'partNumber' in ctx.query) return next();
+    const [bucket, key] = [match[1], decodeURIComponent(match[2])];
+    const uploadDir = join(server.store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+    const storedKey = await readFile(join(uploadDir, 'key'), 'utf8').catch(() => null);
+    if (storedKey !== key || !/^[\w.-]+$/.test(uploadId)) {
+      return xml(ctx, 404, `<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>`);
+    }
+    if (ctx.method === 'DELETE') {
+      await rm(uploadDir, { recursive: true, force: true });
+      ctx.status = 204;
+      ctx.body = null;
+      return;
+    }
+    const numbers = (await readdir(uploadDir)).filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+    const parts = await Promise.all(
+      numbers.map(async (n) => {
+        const [info, md5] = await Promise.all([stat(join(uploadDir, String(n))), readFile(join(uploadDir, `${n}.md5`), 'utf8')]);
+        return `<Part><PartNumber>${n}</PartNumber><LastModified>${info.mtime.toISOString()}</LastModified><ETag>"${md5.trim()}"</ETag><Size>${info.size}</Size></Part>`;
+      }),
+    );
+    xml(
+      ctx,
+      200,
+      `<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escape(bucket)}</Bucket><Key>${escape(key)}</Key>` +
+        `<UploadId>${escape(uploadId)}</UploadId><PartNumberMarker>0</PartNumberMarker><MaxParts>10000</MaxParts>` +
+        `<IsTruncated>false</IsTruncated>${parts.join('')}</ListPartsResult>`,
+    );
+  });
 }

@@ -53,6 +53,12 @@ export const uploadsConfig = registerAs('uploads', () => {
     requireSize: env.UPLOAD_REQUIRE_SIZE,
     confirmWindowSeconds: env.UPLOAD_CONFIRM_WINDOW,
     maxPendingPerUser: env.UPLOAD_MAX_PENDING_PER_USER,
+    multipart: {
+      partSize: env.MULTIPART_PART_SIZE,
+      urlsPerRequest: env.MULTIPART_URLS_PER_REQUEST,
+      urlExpiresInSeconds: env.MULTIPART_URL_EXPIRES_IN,
+      ttlSeconds: env.MULTIPART_UPLOAD_TTL,
+    },
   };
 });
 

@@ -153,6 +153,22 @@ export class Environment {
   @IntegerSetting(0, 86400)
   STORAGE_CORS_MAX_AGE = 3600;
 
+  /** Preferred multipart part size in bytes (5 MiB – 5 GiB); grown when a file would need more than 10,000 parts. */
+  @IntegerSetting(5 * 1024 * 1024, 5 * 1024 ** 3)
+  MULTIPART_PART_SIZE = 16 * 1024 * 1024;
+
+  /** Part URLs returned per request (the first ones at start, more on request). */
+  @IntegerSetting(1, 1000)
+  MULTIPART_URLS_PER_REQUEST = 100;
+
+  /** Lifetime of presigned part URLs in seconds. */
+  @IntegerSetting(60, 604800)
+  MULTIPART_URL_EXPIRES_IN = 3600;
+
+  /** Seconds a multipart upload may take from start to complete before the sweeper aborts it. */
+  @IntegerSetting(60, 30 * 86400)
+  MULTIPART_UPLOAD_TTL = 86400;
+
   /** Lifetime of presigned download URLs in seconds (at most 7 days). */
   @IntegerSetting(1, 604800)
   DOWNLOAD_URL_EXPIRES_IN = 3600;

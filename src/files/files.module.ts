@@ -3,14 +3,19 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { PendingUploadsSweeper } from './cleanup/pending-uploads.sweeper.js';
 import { FilesController } from './files.controller.js';
 import { FilesService } from './files.service.js';
+import { MultipartUploadsController } from './multipart/multipart-uploads.controller.js';
+import { MultipartUploadsService } from './multipart/multipart-uploads.service.js';
 import { R2File } from './r2-file.entity.js';
 import { R2FilesRepository } from './r2-files.repository.js';
-import { UploadsController } from './uploads.controller.js';
+import { UploadLifecycle } from './uploads/upload-lifecycle.js';
+import { UploadsController } from './uploads/uploads.controller.js';
+import { UploadsService } from './uploads/uploads.service.js';
 import { UploadVerifier } from './verification/upload-verifier.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([R2File])],
-  controllers: [UploadsController, FilesController],
-  providers: [FilesService, R2FilesRepository, UploadVerifier, PendingUploadsSweeper],
+  // Multipart routes come before FilesController so /files/multipart/... never matches /files/:id.
+  controllers: [UploadsController, MultipartUploadsController, FilesController],
+  providers: [FilesService, UploadsService, MultipartUploadsService, UploadLifecycle, R2FilesRepository, UploadVerifier, PendingUploadsSweeper],
 })
 export class FilesModule {}

@@ -17,6 +17,7 @@ const bigintToNumber: ValueTransformer = {
 @Check('CHK_r2_files_status', `"status" IN ('pending', 'uploaded', 'rejected', 'deleting')`)
 @Check('CHK_r2_files_sizes', `"size" >= 0 AND "declared_size" >= 0`)
 @Check('CHK_r2_files_user_id', `"user_id" <> ''`)
+@Check('CHK_r2_files_parts', `"multipart_upload_id" IS NULL OR ("part_size" > 0 AND "part_count" BETWEEN 1 AND 10000)`)
 @Index('r2_files_user_listing_idx', ['userId', 'uploadTimestamp', 'id'], { where: `status = 'uploaded'` })
 @Index('r2_files_pending_expiry_idx', ['expiresAt'], { where: `status = 'pending'` })
 export class R2File {
@@ -63,6 +64,17 @@ export class R2File {
   /** Until when a pending upload may be completed; null once uploaded. */
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
+
+  /** The store's id of a multipart upload; null for single-PUT uploads. */
+  @Column({ name: 'multipart_upload_id', type: 'text', nullable: true, unique: true })
+  multipartUploadId!: string | null;
+
+  /** Bytes per part of a multipart upload (every part but the last). */
+  @Column({ name: 'part_size', type: 'bigint', nullable: true, transformer: bigintToNumber })
+  partSize!: number | null;
+
+  @Column({ name: 'part_count', type: 'integer', nullable: true })
+  partCount!: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

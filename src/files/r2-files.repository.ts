@@ -12,6 +12,10 @@ export interface NewPendingUpload {
   contentType: string;
   declaredSize: number | null;
   expiresAt: Date;
+  /** Multipart uploads only: the store's upload id and the part layout. */
+  multipartUploadId?: string;
+  partSize?: number;
+  partCount?: number;
 }
 
 export interface VerifiedObject {
@@ -23,6 +27,7 @@ export interface VerifiedObject {
 export interface ExpiredUpload {
   id: number;
   objectKey: string;
+  multipartUploadId: string | null;
 }
 
 /**
@@ -54,6 +59,18 @@ export class R2FilesRepository {
 
   findOwnedByKey(userId: string, objectKey: string): Promise<R2File | null> {
     return this.scoped.asUser(userId, (manager) => manager.getRepository(R2File).findOneBy({ userId, objectKey }));
+  }
+
+  findOwnedByMultipartUploadId(userId: string, multipartUploadId: string): Promise<R2File | null> {
+    return this.scoped.asUser(userId, (manager) => manager.getRepository(R2File).findOneBy({ userId, multipartUploadId }));
+  }
+
+  /** Forgets a pending upload (aborted by its owner). Returns false if it was no longer pending. */
+  deletePending(userId: string, id: number): Promise<boolean> {
+    return this.scoped.asUser(userId, async (manager) => {
+      const result = await manager.getRepository(R2File).delete({ id, userId, status: 'pending' });
+      return (result.affected ?? 0) > 0;
+    });
   }
 
   /**
@@ -155,15 +172,15 @@ export class R2FilesRepository {
   sweepExpiredPending(graceSeconds: number, limit: number, removeObjects: (uploads: ExpiredUpload[]) => Promise<void>): Promise<number> {
     return this.scoped.asSweeper(async (manager: EntityManager) => {
       const rows = (await manager.query(
-        `SELECT id, object_key FROM r2_files
+        `SELECT id, object_key, multipart_upload_id FROM r2_files
           WHERE status = 'pending' AND expires_at < now() - make_interval(secs => $1)
           ORDER BY expires_at
           LIMIT $2
           FOR UPDATE SKIP LOCKED`,
         [graceSeconds, limit],
-      )) as { id: string; object_key: string }[];
+      )) as { id: string; object_key: string; multipart_upload_id: string | null }[];
       if (rows.length === 0) return 0;
-      const uploads = rows.map((row) => ({ id: Number(row.id), objectKey: row.object_key }));
+      const uploads = rows.map((row) => ({ id: Number(row.id), objectKey: row.object_key, multipartUploadId: row.multipart_upload_id }));
       await removeObjects(uploads);
       await manager.query(`DELETE FROM r2_files WHERE id = ANY($1::bigint[])`, [uploads.map((u) => u.id)]);
       return uploads.length;

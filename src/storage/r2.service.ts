@@ -1,18 +1,23 @@
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetBucketCorsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListPartsCommand,
   PutBucketCorsCommand,
   PutObjectCommand,
   type S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { storageConfig, type StorageConfig } from '../config/configuration.js';
 import type { BucketCorsRule } from './bucket-cors.js';
-import type { PresignedRequest, PresignGetInput, PresignPutInput, StoredObject } from './storage.types.js';
+import type { CompletedPart, PresignedRequest, PresignGetInput, PresignPartInput, PresignPutInput, StoredObject, StoredPart } from './storage.types.js';
 
 export const S3_CLIENT = Symbol('S3_CLIENT');
 /** Signs URLs for clients; the same client unless S3_PRESIGN_ENDPOINT differs from the endpoint. */
@@ -120,6 +125,88 @@ export class R2Service implements OnApplicationShutdown {
     await Promise.all(workers);
   }
 
+  /** Starts a multipart upload; the content type is fixed here, once for the whole object. */
+  async createMultipartUpload(key: string, contentType: string): Promise<string> {
+    try {
+      const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.config.bucket, Key: key, ContentType: contentType }));
+      if (!UploadId) throw new Error('the store returned no UploadId');
+      return UploadId;
+    } catch (error) {
+      throw storageUnavailable(error);
+    }
+  }
+
+  /** A URL that lets its holder PUT one part, of exactly `contentLength` bytes (signed). */
+  async presignUploadPart(input: PresignPartInput): Promise<PresignedRequest> {
+    const command = new UploadPartCommand({
+      Bucket: this.config.bucket,
+      Key: input.key,
+      UploadId: input.uploadId,
+      PartNumber: input.partNumber,
+      ContentLength: input.contentLength,
+    });
+    const url = await getSignedUrl(this.presignClient, command, { expiresIn: input.expiresInSeconds });
+    return {
+      url,
+      method: 'PUT',
+      headers: { 'Content-Length': String(input.contentLength) },
+      expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000),
+    };
+  }
+
+  /** The parts stored so far, in order; null when the store knows no such upload. */
+  async listParts(key: string, uploadId: string): Promise<StoredPart[] | null> {
+    const parts: StoredPart[] = [];
+    let marker: string | undefined;
+    try {
+      for (;;) {
+        const page = await this.client.send(
+          new ListPartsCommand({ Bucket: this.config.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker, MaxParts: 1000 }),
+        );
+        for (const part of page.Parts ?? []) {
+          parts.push({ partNumber: part.PartNumber ?? 0, etag: part.ETag ?? '', size: part.Size ?? 0 });
+        }
+        if (!page.IsTruncated || !page.NextPartNumberMarker) return parts;
+        marker = page.NextPartNumberMarker;
+      }
+    } catch (error) {
+      if (isNoSuchUpload(error)) return null;
+      throw storageUnavailable(error);
+    }
+  }
+
+  /**
+   * Assembles the parts into the object. Returns 'no-such-upload' when the store no longer knows
+   * the upload (already completed or aborted) and 'invalid-parts' when it refuses the part list.
+   */
+  async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<'completed' | 'no-such-upload' | 'invalid-parts'> {
+    try {
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.config.bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
+        }),
+      );
+      return 'completed';
+    } catch (error) {
+      if (isNoSuchUpload(error)) return 'no-such-upload';
+      const name = (error as { name?: string }).name;
+      if (name === 'InvalidPart' || name === 'InvalidPartOrder' || name === 'EntityTooSmall') return 'invalid-parts';
+      throw storageUnavailable(error);
+    }
+  }
+
+  /** Aborts a multipart upload and frees its parts; an unknown upload counts as aborted. */
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.config.bucket, Key: key, UploadId: uploadId }));
+    } catch (error) {
+      if (!isNoSuchUpload(error) && !isNotFound(error)) throw storageUnavailable(error);
+    }
+  }
+
   /** Replaces the bucket's CORS configuration. */
   async putBucketCors(rules: BucketCorsRule[]): Promise<void> {
     await this.client.send(
@@ -168,6 +255,10 @@ export class R2Service implements OnApplicationShutdown {
 function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+}
+
+function isNoSuchUpload(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'NoSuchUpload';
 }
 
 /** An empty object has no byte 0: S3 answers a range request on it with 416 InvalidRange. */

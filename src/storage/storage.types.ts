@@ -13,6 +13,26 @@ export interface PresignGetInput {
   expiresInSeconds: number;
 }
 
+export interface PresignPartInput {
+  key: string;
+  uploadId: string;
+  partNumber: number;
+  /** Signed as `Content-Length`: the store refuses a part of any other size. */
+  contentLength: number;
+  expiresInSeconds: number;
+}
+
+export interface StoredPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+}
+
 export interface PresignedRequest {
   url: string;
   method: 'PUT' | 'GET';

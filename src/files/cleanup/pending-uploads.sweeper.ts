@@ -5,7 +5,7 @@ import { R2FilesRepository } from '../r2-files.repository.js';
 
 /**
  * Removes abandoned uploads: pending rows whose confirm window ended more than the grace period
- * ago, and whatever object a client may have PUT for them. Runs every SWEEPER_INTERVAL seconds on
+ * ago, whatever object a client may have PUT for them, and the parts of stale multipart uploads. Runs every SWEEPER_INTERVAL seconds on
  * every instance; SKIP LOCKED in the repository keeps concurrent instances off each other's rows.
  */
 @Injectable()
@@ -35,9 +35,13 @@ export class PendingUploadsSweeper implements OnApplicationBootstrap, OnApplicat
   async sweep(): Promise<number> {
     let total = 0;
     for (;;) {
-      const removed = await this.files.sweepExpiredPending(this.config.graceSeconds, this.config.batchSize, (uploads) =>
-        this.storage.deleteMany(uploads.map((upload) => upload.objectKey)),
-      );
+      const removed = await this.files.sweepExpiredPending(this.config.graceSeconds, this.config.batchSize, async (uploads) => {
+        // Stale multipart uploads hold parts in the store until aborted.
+        for (const upload of uploads) {
+          if (upload.multipartUploadId) await this.storage.abortMultipartUpload(upload.objectKey, upload.multipartUploadId);
+        }
+        await this.storage.deleteMany(uploads.map((upload) => upload.objectKey));
+      });
       total += removed;
       if (removed < this.config.batchSize) return total;
     }

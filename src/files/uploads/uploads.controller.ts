@@ -1,18 +1,18 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, AUTH_ERRORS } from '../common/http/api-errors.decorator.js';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
-import { PresignUploadDto, PresignUploadResponseDto } from './dto/presign-upload.dto.js';
-import { SaveMetadataDto, SaveMetadataResponseDto } from './dto/save-metadata.dto.js';
-import { FilesService } from './files.service.js';
+import { ApiErrors, AUTH_ERRORS } from '../../common/http/api-errors.decorator.js';
+import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
+import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
+import { PresignUploadDto, PresignUploadResponseDto } from '../dto/presign-upload.dto.js';
+import { SaveMetadataDto, SaveMetadataResponseDto } from '../dto/save-metadata.dto.js';
+import { UploadsService } from './uploads.service.js';
 
 /** The seed guide's two endpoints, same paths and JSON fields, behind real auth. */
 @ApiTags('uploads')
 @ApiBearerAuth()
 @Controller()
 export class UploadsController {
-  constructor(private readonly files: FilesService) {}
+  constructor(private readonly uploads: UploadsService) {}
 
   /**
    * Starts an upload: returns a presigned URL to PUT the file to, valid for PRESIGN_EXPIRES_IN
@@ -32,7 +32,7 @@ export class UploadsController {
     ...AUTH_ERRORS,
   )
   presignUpload(@CurrentUser() user: AuthenticatedUser, @Body() body: PresignUploadDto): Promise<PresignUploadResponseDto> {
-    return this.files.presignUpload(user, body);
+    return this.uploads.presignUpload(user, body);
   }
 
   /**
@@ -58,6 +58,6 @@ export class UploadsController {
     ...AUTH_ERRORS,
   )
   async saveMetadata(@CurrentUser() user: AuthenticatedUser, @Body() body: SaveMetadataDto): Promise<SaveMetadataResponseDto> {
-    return { success: true, file: await this.files.saveMetadata(user, body) };
+    return { success: true, file: await this.uploads.saveMetadata(user, body) };
   }
 }

@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
+import { AppError } from '../../common/errors/app-error.js';
+import { uploadsConfig, type UploadsConfig } from '../../config/configuration.js';
+import { R2Service } from '../../storage/r2.service.js';
+import type { FileDto } from '../dto/file.dto.js';
+import { toFileDto } from '../file.mapper.js';
+import type { R2File } from '../r2-file.entity.js';
+import { R2FilesRepository } from '../r2-files.repository.js';
+import { UploadLifecycle } from '../uploads/upload-lifecycle.js';
+import type {
+  CompleteMultipartUploadDto,
+  MultipartUploadStatusDto,
+  PartUrlDto,
+  PartUrlsResponseDto,
+  StartMultipartUploadDto,
+  StartMultipartUploadResponseDto,
+} from './dto/multipart.dto.js';
+import { partLength, planParts, type PartPlan } from './part-plan.js';
+
+type MultipartFile = R2File & { multipartUploadId: string; partSize: number; partCount: number; declaredSize: number };
+
+/**
+ * Large files: the client PUTs parts straight to the store through presigned part URLs (each
+ * signed with its exact length), then asks the API to complete. Same ownership, limits, quota,
+ * verification and idempotency as single uploads (UploadLifecycle).
+ */
+@Injectable()
+export class MultipartUploadsService {
+  constructor(
+    private readonly lifecycle: UploadLifecycle,
+    private readonly files: R2FilesRepository,
+    private readonly storage: R2Service,
+    @Inject(uploadsConfig.KEY) private readonly config: UploadsConfig,
+  ) {}
+
+  async start(user: AuthenticatedUser, request: StartMultipartUploadDto): Promise<StartMultipartUploadResponseDto> {
+    this.lifecycle.assertAllowed(request.contentType, request.size, this.config.maxSize, true);
+    const plan = planParts(request.size, this.config.multipart.partSize);
+    const { fileName, objectKey, publicFileUrl } = this.lifecycle.newObject(request.fileName);
+    const uploadId = await this.storage.createMultipartUpload(objectKey, request.contentType);
+    let upload: R2File;
+    try {
+      upload = await this.lifecycle.recordPending({
+        userId: user.id,
+        objectKey,
+        fileUrl: publicFileUrl,
+        fileName,
+        contentType: request.contentType,
+        declaredSize: request.size,
+        expiresAt: new Date(Date.now() + this.config.multipart.ttlSeconds * 1000),
+        multipartUploadId: uploadId,
+        partSize: plan.partSize,
+        partCount: plan.partCount,
+      });
+    } catch (error) {
+      // Not recorded (quota, database): leave nothing behind in the store either.
+      await this.storage.abortMultipartUpload(objectKey, uploadId).catch(() => undefined);
+      throw error;
+    }
+    const first = Array.from({ length: Math.min(plan.partCount, this.config.multipart.urlsPerRequest) }, (_, i) => i + 1);
+    const { parts, urlsExpireAt } = await this.signParts(upload as MultipartFile, first);
+    return {
+      success: true,
+      uploadId,
+      objectKey,
+      publicFileUrl,
+      partSize: plan.partSize,
+      partCount: plan.partCount,
+      parts,
+      urlsExpireAt,
+      expiresAt: (upload.expiresAt as Date).toISOString(),
+    };
+  }
+
+  /** More part URLs, for uploads with more parts than one answer carries (or URLs that expired). */
+  async partUrls(user: AuthenticatedUser, uploadId: string, partNumbers: number[]): Promise<PartUrlsResponseDto> {
+    const upload = await this.findOwned(user, uploadId);
+    if (upload.status !== 'pending') throw new AppError('UPLOAD_REJECTED', 'This upload is not in progress any more');
+    if (upload.expiresAt && upload.expiresAt.getTime() <= Date.now()) {
+      throw new AppError('UPLOAD_EXPIRED', 'This upload expired before it was completed; start a new one');
+    }
+    const outOfRange = partNumbers.filter((n) => n > upload.partCount);
+    if (outOfRange.length > 0) {
+      const problem = `partNumbers must be between 1 and ${upload.partCount} (this upload's part count)`;
+      throw new AppError('VALIDATION_FAILED', problem, [{ field: 'partNumbers', problems: [problem] }]);
+    }
+    return this.signParts(upload, partNumbers);
+  }
+
+  /** Where the upload stands: the parts the store already holds, so a client can resume. */
+  async status(user: AuthenticatedUser, uploadId: string): Promise<MultipartUploadStatusDto> {
+    const upload = await this.findOwned(user, uploadId);
+    const stored = upload.status === 'pending' ? ((await this.storage.listParts(upload.objectKey, uploadId)) ?? []) : [];
+    return {
+      uploadId,
+      objectKey: upload.objectKey,
+      fileName: upload.fileName,
+      contentType: upload.contentType,
+      size: upload.declaredSize,
+      partSize: upload.partSize,
+      partCount: upload.partCount,
+      status: upload.status,
+      expiresAt: upload.expiresAt?.toISOString() ?? null,
+      parts: stored,
+    };
+  }
+
+  /**
+   * Assembles the parts and records the file after the same verification as save-metadata.
+   * The part list must name every part, 1 … partCount, in order. Completing again returns the file.
+   */
+  async complete(user: AuthenticatedUser, uploadId: string, request: CompleteMultipartUploadDto): Promise<FileDto> {
+    const upload = await this.findOwned(user, uploadId);
+    const file = await this.lifecycle.confirm(upload, async () => {
+      assertEveryPartListed(request, upload.partCount);
+      const outcome = await this.storage.completeMultipartUpload(upload.objectKey, uploadId, request.parts);
+      if (outcome === 'invalid-parts') {
+        throw new AppError('INVALID_PARTS', 'The store refused the part list: upload every part, then list each with the ETag its PUT returned');
+      }
+      // 'no-such-upload': a concurrent or earlier complete already assembled it; verification decides.
+    });
+    return toFileDto(file);
+  }
+
+  /** Aborts a pending upload: the store drops the parts and the upload is forgotten. */
+  async abort(user: AuthenticatedUser, uploadId: string): Promise<void> {
+    const upload = await this.findOwned(user, uploadId);
+    if (upload.status !== 'pending') throw uploadNotFound();
+    await this.storage.abortMultipartUpload(upload.objectKey, uploadId);
+    await this.files.deletePending(user.id, upload.id);
+  }
+
+  private async findOwned(user: AuthenticatedUser, uploadId: string): Promise<MultipartFile> {
+    const upload = await this.files.findOwnedByMultipartUploadId(user.id, uploadId);
+    if (!upload || upload.status === 'deleting') throw uploadNotFound();
+    return upload as MultipartFile;
+  }
+
+  private async signParts(upload: MultipartFile, partNumbers: number[]): Promise<PartUrlsResponseDto> {
+    const plan: PartPlan = { partSize: upload.partSize, partCount: upload.partCount };
+    const expiresInSeconds = this.config.multipart.urlExpiresInSeconds;
+    const parts: PartUrlDto[] = await Promise.all(
+      [...partNumbers].sort((a, b) => a - b).map(async (partNumber) => {
+        const size = partLength(plan, upload.declaredSize, partNumber);
+        const { url } = await this.storage.presignUploadPart({
+          key: upload.objectKey,
+          uploadId: upload.multipartUploadId,
+          partNumber,
+          contentLength: size,
+          expiresInSeconds,
+        });
+        return { partNumber, url, size };
+      }),
+    );
+    return { parts, urlsExpireAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString() };
+  }
+}
+
+const uploadNotFound = () => new AppError('UPLOAD_NOT_FOUND', 'No multipart upload with this id was started by you');
+
+function assertEveryPartListed(request: CompleteMultipartUploadDto, partCount: number): void {
+  const numbers = request.parts.map((part) => part.partNumber);
+  const complete = numbers.length === partCount && numbers.every((n, i) => n === i + 1);
+  if (!complete) {
+    const problem = `parts must list every part from 1 to ${partCount}, in order`;
+    throw new AppError('VALIDATION_FAILED', problem, [{ field: 'parts', problems: [problem] }]);
+  }
+}

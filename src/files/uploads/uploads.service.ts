@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
+import { AppError } from '../../common/errors/app-error.js';
+import { uploadsConfig, type UploadsConfig } from '../../config/configuration.js';
+import { R2Service } from '../../storage/r2.service.js';
+import type { FileDto } from '../dto/file.dto.js';
+import type { PresignUploadDto, PresignUploadResponseDto } from '../dto/presign-upload.dto.js';
+import type { SaveMetadataDto } from '../dto/save-metadata.dto.js';
+import { toFileDto } from '../file.mapper.js';
+import { R2FilesRepository } from '../r2-files.repository.js';
+import { UploadLifecycle } from './upload-lifecycle.js';
+
+/** S3 and R2 refuse a single PUT above 5 GiB; larger files need a multipart upload. */
+export const SINGLE_PUT_MAX_BYTES = 5 * 1024 ** 3;
+
+/** The seed guide's flow: one presigned PUT, then a confirmation. */
+@Injectable()
+export class UploadsService {
+  constructor(
+    private readonly lifecycle: UploadLifecycle,
+    private readonly files: R2FilesRepository,
+    private readonly storage: R2Service,
+    @Inject(uploadsConfig.KEY) private readonly config: UploadsConfig,
+  ) {}
+
+  /** Issues a presigned PUT and records the pending upload, so that only this caller can confirm this key. */
+  async presignUpload(user: AuthenticatedUser, request: PresignUploadDto): Promise<PresignUploadResponseDto> {
+    this.lifecycle.assertAllowed(request.contentType, request.size, Math.min(this.config.maxSize, SINGLE_PUT_MAX_BYTES), this.config.requireSize);
+    const { fileName, objectKey, publicFileUrl } = this.lifecycle.newObject(request.fileName);
+    const presigned = await this.storage.presignPut({
+      key: objectKey,
+      contentType: request.contentType,
+      contentLength: request.size,
+      expiresInSeconds: this.config.presignExpiresInSeconds,
+    });
+    await this.lifecycle.recordPending({
+      userId: user.id,
+      objectKey,
+      fileUrl: publicFileUrl,
+      fileName,
+      contentType: request.contentType,
+      declaredSize: request.size ?? null,
+      // A PUT that started just before the URL expired may finish later: allow a confirm window.
+      expiresAt: new Date(presigned.expiresAt.getTime() + this.config.confirmWindowSeconds * 1000),
+    });
+    return {
+      success: true,
+      presignedUrl: presigned.url,
+      objectKey,
+      publicFileUrl,
+      expiresAt: presigned.expiresAt.toISOString(),
+      method: 'PUT',
+      uploadHeaders: presigned.headers,
+    };
+  }
+
+  /** Confirms an upload; confirming again returns the same file. */
+  async saveMetadata(user: AuthenticatedUser, request: SaveMetadataDto): Promise<FileDto> {
+    const upload = await this.files.findOwnedByKey(user.id, request.objectKey);
+    // A key issued to someone else answers exactly like a key that does not exist.
+    if (!upload || upload.multipartUploadId) throw new AppError('UPLOAD_NOT_FOUND', 'No upload with this objectKey was started by you');
+    if (request.publicFileUrl != null && request.publicFileUrl !== upload.fileUrl) {
+      throw new AppError('VALIDATION_FAILED', 'publicFileUrl does not match the URL issued for this objectKey', [
+        { field: 'publicFileUrl', problems: ['publicFileUrl must be the publicFileUrl returned by /presign-upload, or be omitted'] },
+      ]);
+    }
+    return toFileDto(await this.lifecycle.confirm(upload));
+  }
+}
