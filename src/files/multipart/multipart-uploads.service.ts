@@ -3,6 +3,7 @@ import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { uploadsConfig, type UploadsConfig } from '../../config/configuration.js';
 import { R2Service } from '../../storage/r2.service.js';
+import type { StoredPart } from '../../storage/storage.types.js';
 import type { FileDto } from '../dto/file.dto.js';
 import { toFileDto } from '../file.mapper.js';
 import type { R2File } from '../r2-file.entity.js';
@@ -114,6 +115,10 @@ export class MultipartUploadsService {
     const upload = await this.findOwned(user, uploadId);
     const file = await this.lifecycle.confirm(upload, async () => {
       assertEveryPartListed(request, upload.partCount);
+      const stored = await this.storage.listParts(upload.objectKey, uploadId);
+      // null: the store no longer knows the upload — an earlier complete assembled it; verification decides.
+      if (stored === null) return;
+      assertPartsStored(request, stored, upload);
       const outcome = await this.storage.completeMultipartUpload(upload.objectKey, uploadId, request.parts);
       if (outcome === 'invalid-parts') {
         throw new AppError('INVALID_PARTS', 'The store refused the part list: upload every part, then list each with the ETag its PUT returned');
@@ -165,5 +170,30 @@ function assertEveryPartListed(request: CompleteMultipartUploadDto, partCount: n
   if (!complete) {
     const problem = `parts must list every part from 1 to ${partCount}, in order`;
     throw new AppError('VALIDATION_FAILED', problem, [{ field: 'parts', problems: [problem] }]);
+  }
+}
+
+/**
+ * Checks the client's part list against what the store holds before asking it to assemble them:
+ * a clear 409 naming the missing or mismatching parts, the same on every store.
+ */
+function assertPartsStored(request: CompleteMultipartUploadDto, stored: StoredPart[], upload: MultipartFile): void {
+  const byNumber = new Map(stored.map((part) => [part.partNumber, part]));
+  const plan = { partSize: upload.partSize, partCount: upload.partCount };
+  const unquote = (etag: string) => etag.replace(/^"|"$/g, '');
+  const missing: number[] = [];
+  const mismatched: number[] = [];
+  for (const part of request.parts) {
+    const held = byNumber.get(part.partNumber);
+    if (!held) missing.push(part.partNumber);
+    else if (unquote(held.etag) !== unquote(part.etag) || held.size !== partLength(plan, upload.declaredSize, part.partNumber)) {
+      mismatched.push(part.partNumber);
+    }
+  }
+  if (missing.length || mismatched.length) {
+    const said = [missing.length ? `not uploaded: ${missing.slice(0, 20).join(', ')}` : '', mismatched.length ? `wrong ETag or size: ${mismatched.slice(0, 20).join(', ')}` : '']
+      .filter(Boolean)
+      .join('; ');
+    throw new AppError('INVALID_PARTS', `Some parts are not ready (${said}); upload them and complete again`, { missing, mismatched });
   }
 }
