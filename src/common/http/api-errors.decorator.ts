@@ -18,5 +18,18 @@ export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorat
   );
 }
 
+/** What confirming an upload can answer (save-metadata and multipart complete): the upload's state and its verification. */
+export const CONFIRM_ERRORS: ErrorCode[] = [
+  'UPLOAD_NOT_FOUND',
+  'OBJECT_NOT_UPLOADED',
+  'UPLOAD_EXPIRED',
+  'UPLOAD_REJECTED',
+  'FILE_TOO_LARGE',
+  'SIZE_MISMATCH',
+  'CONTENT_TYPE_MISMATCH',
+  'FILE_SIGNATURE_MISMATCH',
+  'STORAGE_UNAVAILABLE',
+];
+
 /** What any guarded route can answer: a missing, expired or invalid token. */
 export const AUTH_ERRORS: ErrorCode[] = ['AUTH_REQUIRED', 'TOKEN_EXPIRED', 'TOKEN_INVALID'];

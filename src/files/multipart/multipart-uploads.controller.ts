@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
-import { ApiErrors, AUTH_ERRORS } from '../../common/http/api-errors.decorator.js';
+import { ApiErrors, AUTH_ERRORS, CONFIRM_ERRORS } from '../../common/http/api-errors.decorator.js';
 import { SaveMetadataResponseDto } from '../dto/save-metadata.dto.js';
 import {
   CompleteMultipartUploadDto,
@@ -56,21 +56,7 @@ export class MultipartUploadsController {
    */
   @Post(':uploadId/complete')
   @ApiCreatedResponse({ type: SaveMetadataResponseDto })
-  @ApiErrors(
-    'VALIDATION_FAILED',
-    'INVALID_JSON',
-    'UPLOAD_NOT_FOUND',
-    'INVALID_PARTS',
-    'OBJECT_NOT_UPLOADED',
-    'UPLOAD_EXPIRED',
-    'UPLOAD_REJECTED',
-    'FILE_TOO_LARGE',
-    'SIZE_MISMATCH',
-    'CONTENT_TYPE_MISMATCH',
-    'FILE_SIGNATURE_MISMATCH',
-    'STORAGE_UNAVAILABLE',
-    ...AUTH_ERRORS,
-  )
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'INVALID_PARTS', ...CONFIRM_ERRORS, ...AUTH_ERRORS)
   async complete(
     @CurrentUser() user: AuthenticatedUser,
     @Param('uploadId') uploadId: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, AUTH_ERRORS } from '../../common/http/api-errors.decorator.js';
+import { ApiErrors, AUTH_ERRORS, CONFIRM_ERRORS } from '../../common/http/api-errors.decorator.js';
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
 import { PresignUploadDto, PresignUploadResponseDto } from '../dto/presign-upload.dto.js';
@@ -43,20 +43,7 @@ export class UploadsController {
    */
   @Post('save-metadata')
   @ApiCreatedResponse({ type: SaveMetadataResponseDto })
-  @ApiErrors(
-    'VALIDATION_FAILED',
-    'INVALID_JSON',
-    'UPLOAD_NOT_FOUND',
-    'OBJECT_NOT_UPLOADED',
-    'UPLOAD_EXPIRED',
-    'UPLOAD_REJECTED',
-    'FILE_TOO_LARGE',
-    'SIZE_MISMATCH',
-    'CONTENT_TYPE_MISMATCH',
-    'FILE_SIGNATURE_MISMATCH',
-    'STORAGE_UNAVAILABLE',
-    ...AUTH_ERRORS,
-  )
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', ...CONFIRM_ERRORS, ...AUTH_ERRORS)
   async saveMetadata(@CurrentUser() user: AuthenticatedUser, @Body() body: SaveMetadataDto): Promise<SaveMetadataResponseDto> {
     return { success: true, file: await this.uploads.saveMetadata(user, body) };
   }
