@@ -1,5 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { appConfig, type AppConfig } from './config/configuration.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi-document.js';
@@ -12,11 +14,19 @@ export const JSON_BODY_LIMIT = '16kb';
  * test is the app in production.
  */
 export async function configureApp(app: NestExpressApplication): Promise<void> {
+  const config = app.get<AppConfig>(appConfig.KEY);
   app.useLogger(app.get(Logger));
+  app.use(helmet());
+  app.enableCors({
+    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  });
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
   serveOpenApi(app, await buildOpenApiDocument(app));

@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import { Logger } from 'nestjs-pino';
+import { installGracefulShutdown } from './app.shutdown.js';
 import { configureApp } from './app.setup.js';
 import { appConfig, type AppConfig } from './config/configuration.js';
 import { InvalidEnvironmentError, validateEnvironment } from './config/environment.js';
@@ -14,6 +17,8 @@ export async function bootstrap(): Promise<NestExpressApplication> {
   await configureApp(app);
   const { port } = app.get<AppConfig>(appConfig.KEY);
   await app.listen(port);
+  const address = app.getHttpServer().address() as AddressInfo;
+  app.get(Logger).log({ port: address.port }, `r2-files listening on http://localhost:${address.port}`);
   return app;
 }
 
@@ -32,8 +37,10 @@ function checkEnvironment(): void {
 // Started directly (`node dist/src/main.js`), not imported by the dev runner or tests.
 if (import.meta.url === `file://${process.argv[1]}`) {
   checkEnvironment();
-  bootstrap().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  bootstrap()
+    .then((app) => installGracefulShutdown(app, app.get<AppConfig>(appConfig.KEY).shutdownTimeoutSeconds * 1000))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
 }

@@ -6,7 +6,7 @@ import { IS_PUBLIC_KEY } from '../src/auth/decorators/public.decorator.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /** The only routes open without a token. Adding one here must be a deliberate decision. */
-const PUBLIC_ROUTES = ['POST /auth/register', 'POST /auth/login'];
+const PUBLIC_ROUTES = ['POST /auth/register', 'POST /auth/login', 'GET /health', 'GET /health/ready'];
 
 interface Route {
   method: string;

@@ -18,7 +18,7 @@ export class AuthController {
   @Public()
   @Post('register')
   @ApiCreatedResponse({ type: AccessTokenDto })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'EMAIL_TAKEN')
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'EMAIL_TAKEN', 'RATE_LIMITED')
   register(@Body() body: CredentialsDto): Promise<AccessTokenDto> {
     return this.auth.register(body);
   }
@@ -28,7 +28,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: AccessTokenDto })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'INVALID_CREDENTIALS')
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'INVALID_CREDENTIALS', 'RATE_LIMITED')
   login(@Body() body: CredentialsDto): Promise<AccessTokenDto> {
     return this.auth.login(body);
   }

@@ -13,7 +13,14 @@ export function currentEnvironment(): Environment {
 
 export const appConfig = registerAs('app', () => {
   const env = currentEnvironment();
-  return { nodeEnv: env.NODE_ENV, port: env.PORT, logLevel: env.LOG_LEVEL, isProduction: env.NODE_ENV === 'production' };
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    isProduction: env.NODE_ENV === 'production',
+    corsOrigins: env.API_CORS_ORIGINS,
+    shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT,
+  };
 });
 
 export const databaseConfig = registerAs('database', () => {
@@ -40,7 +47,13 @@ export const storageConfig = registerAs('storage', () => {
 
 export const authConfig = registerAs('auth', () => {
   const env = currentEnvironment();
-  return { jwtSecret: env.JWT_SECRET, expiresInSeconds: env.JWT_EXPIRES_IN, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
+  return {
+    jwtSecret: env.JWT_SECRET,
+    expiresInSeconds: env.JWT_EXPIRES_IN,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    rateLimit: { limit: env.AUTH_RATE_LIMIT, windowSeconds: env.AUTH_RATE_WINDOW },
+  };
 });
 
 export const uploadsConfig = registerAs('uploads', () => {

@@ -142,6 +142,24 @@ export class Environment {
   @IntegerSetting(1, 604800)
   PRESIGN_EXPIRES_IN = 300;
 
+  /** Origins of web apps allowed to call the API from a browser (CORS); `*` allows any. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((origin) => origin.trim()).filter(Boolean) : value))
+  @IsArray()
+  @Matches(/^(\*|https?:\/\/[^/\s]+)$/, { each: true, message: 'API_CORS_ORIGINS entries must be origins like https://app.example.com (or *)' })
+  API_CORS_ORIGINS: string[] = ['http://localhost:3000', 'http://localhost:5173'];
+
+  /** Requests per client IP to each of /auth/register and /auth/login within AUTH_RATE_WINDOW. */
+  @IntegerSetting(1, 1_000_000)
+  AUTH_RATE_LIMIT = 10;
+
+  /** The rate-limit window in seconds. */
+  @IntegerSetting(1, 86400)
+  AUTH_RATE_WINDOW = 60;
+
+  /** Seconds in-flight requests get to finish after SIGTERM before connections are cut. */
+  @IntegerSetting(0, 600)
+  SHUTDOWN_TIMEOUT = 10;
+
   /** Origins of the web apps that upload from a browser: applied to the bucket by `npm run storage:cors`. */
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((origin) => origin.trim()).filter(Boolean) : value))
   @IsArray()

@@ -5,6 +5,7 @@ import {
   DeleteObjectCommand,
   GetBucketCorsCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListPartsCommand,
   PutBucketCorsCommand,
@@ -205,6 +206,11 @@ export class R2Service implements OnApplicationShutdown {
     } catch (error) {
       if (!isNoSuchUpload(error) && !isNotFound(error)) throw storageUnavailable(error);
     }
+  }
+
+  /** Throws unless the bucket exists and these credentials can reach it (readiness). */
+  async assertBucketReachable(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.config.bucket }));
   }
 
   /** Replaces the bucket's CORS configuration. */

@@ -67,6 +67,8 @@ export async function startTestStack(): Promise<TestStack> {
         LOG_LEVEL: 'silent',
         // Tests run the sweeper themselves, when they choose.
         SWEEPER_INTERVAL: '0',
+        // The suite registers hundreds of users from one IP; the rate-limit test sets its own.
+        AUTH_RATE_LIMIT: '100000',
         DATABASE_URL: databaseUrl,
         JWT_SECRET: randomBytes(48).toString('base64'),
         ...storageEnv,

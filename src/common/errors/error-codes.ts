@@ -33,6 +33,7 @@ export const ERROR_STATUS = {
   TOO_MANY_PENDING_UPLOADS: HttpStatus.TOO_MANY_REQUESTS,
   INTERNAL_ERROR: HttpStatus.INTERNAL_SERVER_ERROR,
   STORAGE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  NOT_READY: HttpStatus.SERVICE_UNAVAILABLE,
 } as const satisfies Record<string, HttpStatus>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

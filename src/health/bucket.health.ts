@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { R2Service } from '../storage/r2.service.js';
+
+/** The bucket exists and the configured credentials reach it (HeadBucket). */
+@Injectable()
+export class BucketHealthIndicator {
+  constructor(
+    private readonly storage: R2Service,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  async isReachable(key: string, timeoutMs: number): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check(key);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.storage.assertBucketReachable(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      return indicator.up({ bucket: this.storage.bucket });
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      return indicator.down({ bucket: this.storage.bucket, message: name && name !== 'Error' ? name : (error as Error).message });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
