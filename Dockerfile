@@ -24,5 +24,7 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 USER node
 EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=6 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Apply pending migrations, then serve.
 CMD ["sh", "-c", "node node_modules/typeorm/cli.js migration:run -d dist/src/database/data-source.js && exec node dist/src/main.js"]
