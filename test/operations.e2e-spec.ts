@@ -35,6 +35,13 @@ describe('operations', () => {
     });
   });
 
+  describe('database connections', () => {
+    it('apply the configured statement timeout and name themselves', async () => {
+      const [row] = await t.db.query(`SELECT current_setting('statement_timeout') AS timeout, current_setting('application_name') AS app`);
+      expect(row).toEqual({ timeout: '15s', app: 'r2-files' });
+    });
+  });
+
   describe('HTTP hardening', () => {
     it('sends the helmet security headers', async () => {
       const response = await t.http.get('/health');

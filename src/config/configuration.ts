@@ -25,7 +25,13 @@ export const appConfig = registerAs('app', () => {
 
 export const databaseConfig = registerAs('database', () => {
   const env = currentEnvironment();
-  return { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX };
+  return {
+    url: env.DATABASE_URL,
+    poolMax: env.DATABASE_POOL_MAX,
+    connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT,
+    idleTimeoutMs: env.DATABASE_IDLE_TIMEOUT,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT,
+  };
 });
 
 export const storageConfig = registerAs('storage', () => {

@@ -70,6 +70,18 @@ export class Environment {
   @IntegerSetting(1, 100)
   DATABASE_POOL_MAX = 10;
 
+  /** Milliseconds to wait for a connection (a suspended Neon compute takes a moment to wake). */
+  @IntegerSetting(100, 120_000)
+  DATABASE_CONNECT_TIMEOUT = 10_000;
+
+  /** Milliseconds an unused pooled connection is kept (short: Neon's pooler multiplexes them). */
+  @IntegerSetting(1000, 3_600_000)
+  DATABASE_IDLE_TIMEOUT = 10_000;
+
+  /** Milliseconds a single statement may run before PostgreSQL cancels it. */
+  @IntegerSetting(100, 600_000)
+  DATABASE_STATEMENT_TIMEOUT = 15_000;
+
   /** Cloudflare account id: the endpoint becomes https://<id>.r2.cloudflarestorage.com. */
   @Transform(emptyToUndefined)
   @ValidateIf((env: Environment) => env.S3_ENDPOINT === undefined || env.R2_ACCOUNT_ID !== undefined)

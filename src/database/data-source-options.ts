@@ -21,6 +21,12 @@ export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOption
     migrationsRun: false,
     // Not 'error': TypeORM would print failed queries with their parameters (password hashes...).
     logging: ['warn', 'migration'],
-    extra: { max: config.poolMax, application_name: 'r2-files' },
+    extra: {
+      max: config.poolMax,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      idleTimeoutMillis: config.idleTimeoutMs,
+      statement_timeout: config.statementTimeoutMs,
+      application_name: 'r2-files',
+    },
   };
 }

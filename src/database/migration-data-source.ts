@@ -7,5 +7,7 @@ const MIGRATIONS = [fileURLToPath(new URL('../../migrations/!(*.d).{ts,js}', imp
 
 /** The app's connection settings plus the migrations: used by the TypeORM CLI and `npm run dev`. */
 export function createMigrationDataSource(url: string): DataSource {
-  return new DataSource({ ...buildDataSourceOptions({ url, poolMax: 2 }), migrations: MIGRATIONS, migrationsTransactionMode: 'each' });
+  // Migrations may rewrite large tables: no statement timeout for them.
+  const options = buildDataSourceOptions({ url, poolMax: 2, connectTimeoutMs: 30_000, idleTimeoutMs: 10_000, statementTimeoutMs: 0 });
+  return new DataSource({ ...options, migrations: MIGRATIONS, migrationsTransactionMode: 'each' });
 }
