@@ -8,6 +8,7 @@ import { AuthRateLimitMiddleware } from './auth-rate-limit.middleware.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { ExternalKeys } from './external-keys.js';
 import { JWT_ALGORITHM, JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.js';
 import { User } from './users/user.entity.js';
@@ -35,6 +36,7 @@ import { UsersRepository } from './users/users.repository.js';
     AuthService,
     UsersRepository,
     PasswordHasher,
+    ExternalKeys,
     JwtStrategy,
     // Deny by default: every route of every module needs a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -1,36 +1,64 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { decodeProtectedHeader, type JWTHeaderParameters } from 'jose';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { authConfig, type AuthConfig } from '../config/configuration.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
+import { EXTERNAL_ALGORITHMS, ExternalKeys } from './external-keys.js';
 
 export const JWT_ALGORITHM = 'HS256';
 
 interface AccessTokenClaims {
   sub?: unknown;
   email?: unknown;
+  iss?: unknown;
+  aud?: unknown;
 }
 
 /**
- * Verifies our own access tokens: HS256 only (so `alg: none` and algorithm-confusion tokens
- * fail), issuer and audience checked, expiry enforced. No database lookup per request: the
- * token is the proof, which is why its lifetime is short.
+ * Verifies access tokens: the API's own (HS256 with JWT_SECRET) and, when configured, an external
+ * identity provider's (RS256/ES256 with its JWKS). The key is chosen from the token's algorithm —
+ * an HS256 token is only ever checked against our secret, an RS/ES token only against the
+ * provider's public keys — so `alg: none` and algorithm-confusion tokens fail. Issuer, audience
+ * and expiry are enforced; the user id is `sub`. No database lookup per request.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(authConfig.KEY) config: AuthConfig) {
+  constructor(
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    externalKeys: ExternalKeys,
+  ) {
+    const external = config.external;
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwtSecret,
-      algorithms: [JWT_ALGORITHM],
-      issuer: config.issuer,
-      audience: config.audience,
+      algorithms: external ? [JWT_ALGORITHM, ...EXTERNAL_ALGORITHMS] : [JWT_ALGORITHM],
+      issuer: external ? [config.issuer, external.issuer] : config.issuer,
+      audience: external ? [config.audience, external.audience] : config.audience,
       ignoreExpiration: false,
+      secretOrKeyProvider: (_request: Request, rawJwtToken: string, done: (error: unknown, key?: string | Buffer) => void) => {
+        let header: JWTHeaderParameters;
+        try {
+          header = decodeProtectedHeader(rawJwtToken) as JWTHeaderParameters;
+        } catch (error) {
+          return done(error);
+        }
+        if (header.alg === JWT_ALGORITHM) return done(null, config.jwtSecret);
+        if (externalKeys.enabled && (EXTERNAL_ALGORITHMS as readonly string[]).includes(header.alg)) {
+          // jsonwebtoken verifies with a KeyObject; the typings only name strings and buffers.
+          return void externalKeys.keyFor(header).then((key) => done(null, key as unknown as Buffer), done);
+        }
+        done(new Error(`tokens signed with ${String(header.alg)} are not accepted`));
+      },
     });
   }
 
   validate(claims: AccessTokenClaims): AuthenticatedUser | false {
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) return false;
+    // Issuer and audience were each checked against both lists; they must also belong together.
+    const audiences = ([] as unknown[]).concat(claims.aud);
+    const expected = claims.iss === this.config.issuer ? this.config.audience : this.config.external?.audience;
+    if (!expected || !audiences.includes(expected)) return false;
     return { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null };
   }
 }

@@ -59,6 +59,10 @@ export const authConfig = registerAs('auth', () => {
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
     rateLimit: { limit: env.AUTH_RATE_LIMIT, windowSeconds: env.AUTH_RATE_WINDOW },
+    external:
+      env.AUTH_JWKS_URL && env.AUTH_EXTERNAL_ISSUER && env.AUTH_EXTERNAL_AUDIENCE
+        ? { jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_EXTERNAL_ISSUER, audience: env.AUTH_EXTERNAL_AUDIENCE, cooldownSeconds: env.AUTH_JWKS_COOLDOWN }
+        : null,
   };
 });
 

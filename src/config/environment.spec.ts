@@ -61,6 +61,19 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ ...withoutAccount, S3_ENDPOINT: 'http://127.0.0.1:9000' }).S3_ENDPOINT).toBe('http://127.0.0.1:9000');
   });
 
+  it('needs the external issuer and audience together with a JWKS URL', () => {
+    const problems = problemsOf({ ...valid, AUTH_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' }).join('\n');
+    expect(problems).toContain('AUTH_EXTERNAL_ISSUER');
+    expect(problems).toContain('AUTH_EXTERNAL_AUDIENCE');
+    const env = validateEnvironment({
+      ...valid,
+      AUTH_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json',
+      AUTH_EXTERNAL_ISSUER: 'https://idp.example.com/',
+      AUTH_EXTERNAL_AUDIENCE: 'api',
+    });
+    expect(env.AUTH_EXTERNAL_AUDIENCE).toBe('api');
+  });
+
   it.each([
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['R2_BUCKET_NAME', 'Not_A_Bucket'],

@@ -150,6 +150,33 @@ export class Environment {
   @MaxLength(200)
   JWT_AUDIENCE = 'r2-files';
 
+  /**
+   * JWKS of an external identity provider (Neon Auth, Auth0, Clerk, Keycloak...). When set, RS256
+   * and ES256 access tokens from that issuer are accepted besides the API's own.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'AUTH_JWKS_URL must be an http(s) URL' })
+  AUTH_JWKS_URL?: string;
+
+  /** `iss` of the external provider's tokens (required with AUTH_JWKS_URL). */
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.AUTH_JWKS_URL !== undefined || env.AUTH_EXTERNAL_ISSUER !== undefined)
+  @IsString({ message: 'AUTH_EXTERNAL_ISSUER must be set when AUTH_JWKS_URL is' })
+  @MinLength(1)
+  AUTH_EXTERNAL_ISSUER?: string;
+
+  /** `aud` the external provider's tokens must carry for this API (required with AUTH_JWKS_URL). */
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.AUTH_JWKS_URL !== undefined || env.AUTH_EXTERNAL_AUDIENCE !== undefined)
+  @IsString({ message: 'AUTH_EXTERNAL_AUDIENCE must be set when AUTH_JWKS_URL is' })
+  @MinLength(1)
+  AUTH_EXTERNAL_AUDIENCE?: string;
+
+  /** Seconds between two JWKS refetches triggered by an unknown key id (rotation pick-up vs abuse). */
+  @IntegerSetting(0, 3600)
+  AUTH_JWKS_COOLDOWN = 30;
+
   /** Lifetime of presigned upload URLs in seconds (SigV4 allows at most 7 days). */
   @IntegerSetting(1, 604800)
   PRESIGN_EXPIRES_IN = 300;
