@@ -19,7 +19,6 @@ describe('database over TLS (sslmode=require, as Neon gives it)', () => {
   beforeAll(async () => {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
-      days: 1,
       keySize: 2048,
       extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] }],
     });

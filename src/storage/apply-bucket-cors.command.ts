@@ -9,6 +9,7 @@ import { InvalidEnvironmentError } from '../config/environment.js';
 import { uploadCorsRules } from './bucket-cors.js';
 import { R2Service } from './r2.service.js';
 import { createS3Client } from './s3-client.factory.js';
+import { UrlSigner } from './url-signer.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 let config: StorageConfig;
@@ -20,7 +21,7 @@ try {
   process.exit(1);
 }
 const client = createS3Client(config);
-const storage = new R2Service(client, client, config);
+const storage = new R2Service(client, new UrlSigner({ ...config, endpoint: config.presignEndpoint }), config);
 try {
   await storage.putBucketCors(uploadCorsRules(config.corsOrigins, config.corsMaxAgeSeconds));
   const applied = await storage.getBucketCors();

@@ -9,20 +9,18 @@ import {
   HeadObjectCommand,
   ListPartsCommand,
   PutBucketCorsCommand,
-  PutObjectCommand,
   type S3Client,
-  UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { storageConfig, type StorageConfig } from '../config/configuration.js';
 import type { BucketCorsRule } from './bucket-cors.js';
+import type { UrlSigner } from './url-signer.js';
 import type { CompletedPart, PresignedRequest, PresignGetInput, PresignPartInput, PresignPutInput, StoredObject, StoredPart } from './storage.types.js';
 
 export const S3_CLIENT = Symbol('S3_CLIENT');
-/** Signs URLs for clients; the same client unless S3_PRESIGN_ENDPOINT differs from the endpoint. */
-export const PRESIGN_S3_CLIENT = Symbol('PRESIGN_S3_CLIENT');
+/** Signs URLs for clients, for S3_PRESIGN_ENDPOINT (which defaults to the endpoint). */
+export const URL_SIGNER = Symbol('URL_SIGNER');
 
 /**
  * The application's only door to the object store (R2, MinIO, S3...). Nothing else imports
@@ -32,14 +30,13 @@ export const PRESIGN_S3_CLIENT = Symbol('PRESIGN_S3_CLIENT');
 export class R2Service implements OnApplicationShutdown {
   constructor(
     @Inject(S3_CLIENT) private readonly client: S3Client,
-    @Inject(PRESIGN_S3_CLIENT) private readonly presignClient: S3Client,
+    @Inject(URL_SIGNER) private readonly signer: UrlSigner,
     @Inject(storageConfig.KEY) private readonly config: StorageConfig,
   ) {}
 
   /** Closes the clients' keep-alive sockets so shutdown does not wait on them. */
   onApplicationShutdown(): void {
     this.client.destroy();
-    if (this.presignClient !== this.client) this.presignClient.destroy();
   }
 
   get bucket(): string {
@@ -57,25 +54,26 @@ export class R2Service implements OnApplicationShutdown {
    * `Content-Length` when a size is given.
    */
   async presignPut(input: PresignPutInput): Promise<PresignedRequest> {
-    const command = new PutObjectCommand({
-      Bucket: this.config.bucket,
-      Key: input.key,
-      ContentType: input.contentType,
-      ContentLength: input.contentLength,
-    });
-    const url = await getSignedUrl(this.presignClient, command, {
-      expiresIn: input.expiresInSeconds,
-      signableHeaders: new Set(['content-type']),
-    });
     const headers: Record<string, string> = { 'Content-Type': input.contentType };
     if (input.contentLength !== undefined) headers['Content-Length'] = String(input.contentLength);
+    const url = await this.signer.presign({
+      method: 'PUT',
+      key: input.key,
+      query: { 'x-id': 'PutObject' },
+      signedHeaders: headers,
+      expiresInSeconds: input.expiresInSeconds,
+    });
     return { url, method: 'PUT', headers, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
   }
 
   /** A URL that downloads one object, with the `Content-Disposition` the store must answer with. */
   async presignGet(input: PresignGetInput): Promise<PresignedRequest> {
-    const command = new GetObjectCommand({ Bucket: this.config.bucket, Key: input.key, ResponseContentDisposition: input.contentDisposition });
-    const url = await getSignedUrl(this.presignClient, command, { expiresIn: input.expiresInSeconds });
+    const url = await this.signer.presign({
+      method: 'GET',
+      key: input.key,
+      query: { 'response-content-disposition': input.contentDisposition, 'x-id': 'GetObject' },
+      expiresInSeconds: input.expiresInSeconds,
+    });
     return { url, method: 'GET', headers: {}, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
   }
 
@@ -139,20 +137,15 @@ export class R2Service implements OnApplicationShutdown {
 
   /** A URL that lets its holder PUT one part, of exactly `contentLength` bytes (signed). */
   async presignUploadPart(input: PresignPartInput): Promise<PresignedRequest> {
-    const command = new UploadPartCommand({
-      Bucket: this.config.bucket,
-      Key: input.key,
-      UploadId: input.uploadId,
-      PartNumber: input.partNumber,
-      ContentLength: input.contentLength,
-    });
-    const url = await getSignedUrl(this.presignClient, command, { expiresIn: input.expiresInSeconds });
-    return {
-      url,
+    const headers = { 'Content-Length': String(input.contentLength) };
+    const url = await this.signer.presign({
       method: 'PUT',
-      headers: { 'Content-Length': String(input.contentLength) },
-      expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000),
-    };
+      key: input.key,
+      query: { 'x-id': 'UploadPart', partNumber: String(input.partNumber), uploadId: input.uploadId },
+      signedHeaders: headers,
+      expiresInSeconds: input.expiresInSeconds,
+    });
+    return { url, method: 'PUT', headers, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
   }
 
   /** The parts stored so far, in order; null when the store knows no such upload. */

@@ -8,9 +8,9 @@ import type { StorageConfig } from '../config/configuration.js';
  * URLs carry `x-amz-checksum-crc32` of an *empty* body, and R2, S3 and MinIO then reject the
  * real upload (aws-sdk-js-v3 #6810). A test asserts no presigned URL carries a checksum.
  */
-export function createS3Client(config: StorageConfig, endpoint = config.endpoint): S3Client {
+export function createS3Client(config: StorageConfig): S3Client {
   return new S3Client({
-    endpoint,
+    endpoint: config.endpoint,
     region: config.region,
     forcePathStyle: config.forcePathStyle,
     credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },

@@ -1,7 +1,7 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { Global, Module } from '@nestjs/common';
 import { storageConfig, type StorageConfig } from '../config/configuration.js';
-import { PRESIGN_S3_CLIENT, R2Service, S3_CLIENT } from './r2.service.js';
+import { R2Service, S3_CLIENT, URL_SIGNER } from './r2.service.js';
+import { UrlSigner } from './url-signer.js';
 import { createS3Client } from './s3-client.factory.js';
 
 @Global()
@@ -9,10 +9,9 @@ import { createS3Client } from './s3-client.factory.js';
   providers: [
     { provide: S3_CLIENT, inject: [storageConfig.KEY], useFactory: (config: StorageConfig) => createS3Client(config) },
     {
-      provide: PRESIGN_S3_CLIENT,
-      inject: [storageConfig.KEY, S3_CLIENT],
-      useFactory: (config: StorageConfig, client: S3Client) =>
-        config.presignEndpoint === config.endpoint ? client : createS3Client(config, config.presignEndpoint),
+      provide: URL_SIGNER,
+      inject: [storageConfig.KEY],
+      useFactory: (config: StorageConfig) => new UrlSigner({ ...config, endpoint: config.presignEndpoint }),
     },
     R2Service,
   ],
