@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
@@ -30,6 +31,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     externalKeys: ExternalKeys,
   ) {
     const external = config.external;
+    // A KeyObject, built once: given a string, jsonwebtoken first tries (and fails) to parse it as
+    // a public key on every verification, which costs more than the HMAC itself.
+    const secret = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       algorithms: external ? [JWT_ALGORITHM, ...EXTERNAL_ALGORITHMS] : [JWT_ALGORITHM],
@@ -43,7 +47,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         } catch (error) {
           return done(error);
         }
-        if (header.alg === JWT_ALGORITHM) return done(null, config.jwtSecret);
+        if (header.alg === JWT_ALGORITHM) return done(null, secret as unknown as Buffer);
         if (externalKeys.enabled && (EXTERNAL_ALGORITHMS as readonly string[]).includes(header.alg)) {
           // jsonwebtoken verifies with a KeyObject; the typings only name strings and buffers.
           return void externalKeys.keyFor(header).then((key) => done(null, key as unknown as Buffer), done);

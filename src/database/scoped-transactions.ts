@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { sql } from './sql-literal.js';
 
 /** Roles created by the RowLevelSecurity migration. */
 export const APP_ROLE = 'r2files_app';
@@ -22,6 +24,20 @@ export class ScopedTransactions {
       await manager.query(`SELECT set_config('role', $1, true), set_config('app.user_id', $2, true)`, [APP_ROLE, userId]);
       return work(manager);
     });
+  }
+
+  /**
+   * The hot path: statements for one user sent as ONE simple-protocol message. PostgreSQL runs a
+   * multi-statement message as one implicit transaction, so the role and user settings made by
+   * the first statement (transaction-local) apply to the others and vanish at its end — the same
+   * guarantees as `asUser` in one round trip instead of four. Values must be inlined with `sql`
+   * (the simple protocol has no bind parameters). Returns the rows of the last statement.
+   */
+  async queryAsUser<T>(userId: string, ...statements: string[]): Promise<T[]> {
+    const pool = (this.dataSource.driver as unknown as { master: pg.Pool }).master;
+    const scope = sql`SELECT set_config('role', ${APP_ROLE}, true), set_config('app.user_id', ${userId}, true)`;
+    const results = (await pool.query([scope, ...statements].join(';\n'))) as unknown as pg.QueryResult[];
+    return (results.at(-1)?.rows ?? []) as T[];
   }
 
   /** Work of the cleanup sweeper, which can only see expired pending uploads. */

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ScopedTransactions } from '../database/scoped-transactions.js';
+import { sql } from '../database/sql-literal.js';
 import type { PagePosition } from './page-cursor.js';
 import { R2File } from './r2-file.entity.js';
+import { R2_FILE_COLUMNS, type R2FileRow, toR2File } from './r2-file.row.js';
 
 export interface NewPendingUpload {
   userId: string;
@@ -42,27 +44,38 @@ export class R2FilesRepository {
   /**
    * Records a pending upload unless the owner already has `maxPending` unexpired ones. A
    * per-owner advisory lock serialises concurrent presigns so the cap cannot be overshot.
-   * Returns null when the cap is reached.
+   * One round trip. Returns null when the cap is reached.
    */
-  createPendingWithinQuota(upload: NewPendingUpload, maxPending: number): Promise<R2File | null> {
-    return this.scoped.asUser(upload.userId, async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('r2_files.pending:' || $1, 0))`, [upload.userId]);
-      const [{ pending }] = (await manager.query(
-        `SELECT count(*)::int AS pending FROM r2_files WHERE user_id = $1 AND status = 'pending' AND expires_at > now()`,
-        [upload.userId],
-      )) as { pending: number }[];
-      if (pending >= maxPending) return null;
-      const repository = manager.getRepository(R2File);
-      return repository.save(repository.create({ ...upload, status: 'pending' }));
-    });
+  async createPendingWithinQuota(upload: NewPendingUpload, maxPending: number): Promise<R2File | null> {
+    const rows = await this.scoped.queryAsUser<R2FileRow>(
+      upload.userId,
+      sql`SELECT pg_advisory_xact_lock(hashtextextended(${`r2_files.pending:${upload.userId}`}, 0))`,
+      sql`INSERT INTO r2_files (object_key, file_url, user_id, file_name, content_type, declared_size, status, expires_at,
+                                multipart_upload_id, part_size, part_count)
+          SELECT ${upload.objectKey}, ${upload.fileUrl}, ${upload.userId}, ${upload.fileName}, ${upload.contentType},
+                 ${upload.declaredSize}, 'pending', ${upload.expiresAt}, ${upload.multipartUploadId ?? null},
+                 ${upload.partSize ?? null}, ${upload.partCount ?? null}
+           WHERE (SELECT count(*) FROM r2_files
+                   WHERE user_id = ${upload.userId} AND status = 'pending' AND expires_at > now()) < ${maxPending}
+          RETURNING ` + R2_FILE_COLUMNS,
+    );
+    return rows[0] ? toR2File(rows[0]) : null;
   }
 
-  findOwnedByKey(userId: string, objectKey: string): Promise<R2File | null> {
-    return this.scoped.asUser(userId, (manager) => manager.getRepository(R2File).findOneBy({ userId, objectKey }));
+  async findOwnedByKey(userId: string, objectKey: string): Promise<R2File | null> {
+    const rows = await this.scoped.queryAsUser<R2FileRow>(
+      userId,
+      `SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE ` + sql`user_id = ${userId} AND object_key = ${objectKey}`,
+    );
+    return rows[0] ? toR2File(rows[0]) : null;
   }
 
-  findOwnedByMultipartUploadId(userId: string, multipartUploadId: string): Promise<R2File | null> {
-    return this.scoped.asUser(userId, (manager) => manager.getRepository(R2File).findOneBy({ userId, multipartUploadId }));
+  async findOwnedByMultipartUploadId(userId: string, multipartUploadId: string): Promise<R2File | null> {
+    const rows = await this.scoped.queryAsUser<R2FileRow>(
+      userId,
+      `SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE ` + sql`user_id = ${userId} AND multipart_upload_id = ${multipartUploadId}`,
+    );
+    return rows[0] ? toR2File(rows[0]) : null;
   }
 
   /** Forgets a pending upload (aborted by its owner). Returns false if it was no longer pending. */
@@ -78,25 +91,16 @@ export class R2FilesRepository {
    * (the `status = 'pending'` guard): returns null when the row was no longer pending.
    * The timestamp is kept at millisecond precision so page cursors (JS dates) match it exactly.
    */
-  markUploaded(userId: string, id: number, object: VerifiedObject): Promise<Date | null> {
-    return this.scoped.asUser(userId, async (manager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .update(R2File)
-        .set({
-          status: 'uploaded',
-          size: object.size,
-          contentType: object.contentType,
-          etag: object.etag,
-          expiresAt: null,
-          uploadTimestamp: () => `date_trunc('milliseconds', now())`,
-        })
-        .where('id = :id AND user_id = :userId AND status = :pending', { id, userId, pending: 'pending' })
-        .returning(['upload_timestamp'])
-        .execute();
-      const row = (result.raw as { upload_timestamp: Date }[])[0];
-      return row ? row.upload_timestamp : null;
-    });
+  async markUploaded(userId: string, id: number, object: VerifiedObject): Promise<Date | null> {
+    const rows = await this.scoped.queryAsUser<{ upload_timestamp: Date }>(
+      userId,
+      sql`UPDATE r2_files
+             SET status = 'uploaded', size = ${object.size}, content_type = ${object.contentType}, etag = ${object.etag},
+                 expires_at = NULL, upload_timestamp = date_trunc('milliseconds', now()), updated_at = now()
+           WHERE id = ${id} AND user_id = ${userId} AND status = 'pending'
+       RETURNING upload_timestamp`,
+    );
+    return rows[0]?.upload_timestamp ?? null;
   }
 
   async markRejected(userId: string, id: number): Promise<void> {
@@ -106,8 +110,12 @@ export class R2FilesRepository {
   }
 
   /** One of the owner's uploaded files; null for anything else (another owner's, pending, deleted). */
-  findOwnedById(userId: string, id: number): Promise<R2File | null> {
-    return this.scoped.asUser(userId, (manager) => manager.getRepository(R2File).findOneBy({ id, userId, status: 'uploaded' }));
+  async findOwnedById(userId: string, id: number): Promise<R2File | null> {
+    const rows = await this.scoped.queryAsUser<R2FileRow>(
+      userId,
+      `SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE ` + sql`id = ${id} AND user_id = ${userId} AND status = 'uploaded'`,
+    );
+    return rows[0] ? toR2File(rows[0]) : null;
   }
 
   /**
@@ -140,27 +148,19 @@ export class R2FilesRepository {
 
   /**
    * One page of the owner's uploaded files, newest first, after `after` when given, optionally
-   * only those whose content type starts with `contentTypePrefix` (lower case).
+   * only those whose content type starts with `contentTypePrefix` (lower case). Served by
+   * r2_files_user_listing_idx; one round trip.
    */
-  listPage(userId: string, limit: number, after: PagePosition | null, contentTypePrefix?: string): Promise<R2File[]> {
-    return this.scoped.asUser(userId, (manager) => {
-      const query = manager
-        .getRepository(R2File)
-        .createQueryBuilder('file')
-        .where('file.user_id = :userId', { userId })
-        .andWhere(`file.status = 'uploaded'`)
-        .orderBy('file.upload_timestamp', 'DESC')
-        .addOrderBy('file.id', 'DESC')
-        .limit(limit);
-      if (contentTypePrefix) query.andWhere('starts_with(lower(file.content_type), :prefix)', { prefix: contentTypePrefix });
-      if (after) {
-        query.andWhere('(file.upload_timestamp, file.id) < (:afterTimestamp, :afterId)', {
-          afterTimestamp: after.uploadTimestamp,
-          afterId: after.id,
-        });
-      }
-      return query.getMany();
-    });
+  async listPage(userId: string, limit: number, after: PagePosition | null, contentTypePrefix?: string): Promise<R2File[]> {
+    const conditions = [sql`user_id = ${userId}`, `status = 'uploaded'`];
+    if (contentTypePrefix) conditions.push(sql`starts_with(lower(content_type), ${contentTypePrefix})`);
+    if (after) conditions.push(sql`(upload_timestamp, id) < (${after.uploadTimestamp}, ${after.id})`);
+    const rows = await this.scoped.queryAsUser<R2FileRow>(
+      userId,
+      `SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE ${conditions.join(' AND ')}
+        ORDER BY upload_timestamp DESC, id DESC LIMIT ` + sql`${limit}`,
+    );
+    return rows.map(toR2File);
   }
 
   /**

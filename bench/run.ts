@@ -1,0 +1,335 @@
+/*
+ * `npm run bench`: measures the API built for production against the embedded stack.
+ * - the API runs from dist/ in its own process (NODE_ENV=production, JSON logs to /dev/null);
+ * - load comes from autocannon in another process, or from this process for multi-step flows;
+ * - prints a table and writes bench/results.json.
+ * Figures depend on the machine; the targets are those of the performance issue (2 cores).
+ */
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { createMigrationDataSource } from '../src/database/migration-data-source.js';
+import { startEmbeddedPostgres } from '../scripts/local-stack/embedded-postgres.js';
+import { findFreePort } from '../scripts/local-stack/free-port.js';
+import { EMULATOR_CREDENTIALS, startS3Emulator } from '../scripts/local-stack/s3-emulator.js';
+
+const run = promisify(execFile);
+const BUCKET = 'r2-files-bench';
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = 50;
+const MiB = 1024 * 1024;
+
+interface Row {
+  measure: string;
+  value: string;
+  target?: string;
+}
+const rows: Row[] = [];
+const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, durationSeconds: DURATION };
+const record = (measure: string, value: string, target?: string) => {
+  rows.push({ measure, value, target });
+  console.log(`  ${measure}: ${value}${target ? `   (target ${target})` : ''}`);
+};
+
+const dir = join(tmpdir(), `r2-files-bench-${process.pid}`);
+mkdirSync(dir, { recursive: true, mode: 0o755 });
+console.log('Starting embedded PostgreSQL and the S3 emulator...');
+const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), database: 'bench', persistent: false, fast: true });
+const s3 = await startS3Emulator({ directory: join(dir, 's3'), bucket: BUCKET, corsOrigins: ['http://localhost'], resetOnClose: true });
+const migrations = createMigrationDataSource(postgres.url);
+await migrations.initialize();
+await migrations.runMigrations();
+await migrations.destroy();
+
+const port = await findFreePort();
+const api = `http://127.0.0.1:${port}`;
+// BENCH_PROFILE=1 writes a V8 CPU profile of the API to bench/profiles/ (open in Chrome DevTools,
+// or summarise with `node bench/profile-summary.mjs bench/profiles/<file>`).
+const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+const server = spawn(process.execPath, [...profileArgs, 'dist/src/main.js'], {
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    PORT: String(port),
+    DATABASE_URL: postgres.url,
+    DATABASE_POOL_MAX: '20',
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: 'us-east-1',
+    R2_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+    R2_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+    R2_BUCKET_NAME: BUCKET,
+    JWT_SECRET: randomBytes(48).toString('base64'),
+    UPLOAD_MAX_PENDING_PER_USER: '100000',
+    UPLOAD_MAX_SIZE: String(5 * 1024 ** 4),
+    MULTIPART_PART_SIZE: String(5 * MiB),
+    MULTIPART_URLS_PER_REQUEST: '1000',
+    AUTH_RATE_LIMIT: '1000000',
+    SWEEPER_INTERVAL: '0',
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+
+const db = new pg.Client({ connectionString: postgres.url });
+const s3Client = new S3Client({
+  endpoint: s3.endpoint,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials: EMULATOR_CREDENTIALS,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
+
+try {
+  await waitForHealth();
+  await db.connect();
+  const rssIdle = rssMiB(server);
+  const { token, userId } = await registerUser();
+  const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  // One user per connection for the write path, as real traffic comes from many users.
+  const writers = await Promise.all(Array.from({ length: CONNECTIONS }, () => registerUser()));
+
+  console.log('\nUnloaded latency (one request at a time)');
+  const single = await sequentialLatency(`${api}/presign-upload`, auth, JSON.stringify({ fileName: 'photo.png', contentType: 'image/png', size: 65536 }));
+  record('presign unloaded: p50 / p99 (ms)', `${single.p50.toFixed(1)} / ${single.p99.toFixed(1)}`);
+  const health = await sequentialLatency(`${api}/health`, {}, undefined);
+  record('GET /health unloaded: p50 (ms)', health.p50.toFixed(1));
+
+  console.log('\nPOST /presign-upload');
+  const presign = await autocannon(`${api}/presign-upload`, {
+    method: 'POST',
+    tokens: writers.map((writer) => writer.token),
+    body: JSON.stringify({ fileName: 'photo.png', contentType: 'image/png', size: 65536 }),
+  });
+  record('presign: requests/s (50 connections, 50 users)', presign.rps.toFixed(0), '>= 3000');
+  record('presign: latency p50 / p99 (ms)', `${presign.p50} / ${presign.p99}`);
+  results.presign = presign;
+
+  console.log('\nSmall-file flow (presign → PUT 64 KiB → save-metadata), 8 concurrent clients');
+  const flow = await smallFileFlow(auth, 8, DURATION);
+  record('flow: uploads/s', flow.perSecond.toFixed(0));
+  record('save-metadata: latency p50 / p99 (ms)', `${flow.confirmP50.toFixed(1)} / ${flow.confirmP99.toFixed(1)}`);
+  const baseline = await baselineInsertAndHead(8, DURATION);
+  record('baseline INSERT + HeadObject: p50 / p99 (ms)', `${baseline.p50.toFixed(1)} / ${baseline.p99.toFixed(1)}`);
+  record('save-metadata p50 vs baseline p50', `${(flow.confirmP50 / baseline.p50).toFixed(2)}x`, '<= 2x');
+  results.flow = flow;
+  results.baseline = baseline;
+
+  console.log('\nGET /files at 1,000,000 rows (100,000 of them the caller\'s)');
+  await seedRows(userId);
+  const listSingle = await sequentialLatency(`${api}/files?limit=50`, auth, undefined);
+  record('GET /files unloaded: p50 / p99 (ms)', `${listSingle.p50.toFixed(1)} / ${listSingle.p99.toFixed(1)}`);
+  const first = await autocannon(`${api}/files?limit=50`, { tokens: [token] });
+  const deepCursor = await cursorAt(userId, 90_000);
+  const deep = await autocannon(`${api}/files?limit=50&cursor=${deepCursor}`, { tokens: [token] });
+  record('GET /files first page: p50 / p99 (ms), req/s', `${first.p50} / ${first.p99}, ${first.rps.toFixed(0)}`, 'p99 < 20');
+  record('GET /files page at row 90,000: p50 / p99 (ms), req/s', `${deep.p50} / ${deep.p99}, ${deep.rps.toFixed(0)}`, 'p99 < 20');
+  results.listFirst = first;
+  results.listDeep = deep;
+
+  console.log('\n10,000 multipart part URLs');
+  const partUrls = await tenThousandPartUrls(auth);
+  record('10,000 part URLs: server time (ms)', partUrls.serverMs.toFixed(0), '< 1000');
+  results.partUrls = partUrls;
+
+  const rssAfter = rssMiB(server);
+  console.log('\n1 GiB multipart upload through the store');
+  const rssDuring = await oneGibUpload(auth);
+  record('API RSS idle / after the runs / peak during 1 GiB upload (MiB)', `${rssIdle} / ${rssAfter} / ${rssDuring}`, 'flat during upload');
+  results.rss = { idleMiB: rssIdle, afterRunsMiB: rssAfter, peakDuringUploadMiB: rssDuring };
+
+  mkdirSync('bench', { recursive: true });
+  writeFileSync('bench/results.json', `${JSON.stringify({ ...results, table: rows }, null, 2)}\n`);
+  console.log('\nResults (also in bench/results.json)');
+  console.table(rows);
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  await db.end().catch(() => undefined);
+  s3Client.destroy();
+  await s3.stop();
+  await postgres.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function waitForHealth(): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    const ok = await fetch(`${api}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the API did not become ready');
+}
+
+function rssMiB(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+async function registerUser(): Promise<{ token: string; userId: string }> {
+  const response = await fetch(`${api}/auth/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: `bench-${randomUUID()}@example.com`, password: 'bench password 123' }),
+  });
+  const { accessToken } = (await response.json()) as { accessToken: string };
+  const me = (await (await fetch(`${api}/auth/me`, { headers: { Authorization: `Bearer ${accessToken}` } })).json()) as { id: string };
+  return { token: accessToken, userId: me.id };
+}
+
+/** autocannon in its own process (bench/load.mjs); returns throughput and latency percentiles. */
+async function autocannon(url: string, options: { method?: string; tokens: string[]; body?: string }) {
+  const config = { url, method: options.method ?? 'GET', body: options.body, tokens: options.tokens, connections: CONNECTIONS, duration: DURATION };
+  const { stdout } = await run(process.execPath, ['bench/load.mjs', JSON.stringify(config)], { maxBuffer: 64 * MiB });
+  const result = JSON.parse(stdout) as {
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number; average: number };
+    non2xx: number;
+    errors: number;
+  };
+  if (result.non2xx > 0 || result.errors > 0) console.warn(`  warning: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total, non2xx: result.non2xx };
+}
+
+async function sequentialLatency(url: string, headers: Record<string, string>, body: string | undefined) {
+  const times: number[] = [];
+  for (let i = 0; i < 200; i += 1) {
+    const started = performance.now();
+    const response = await fetch(url, { method: body ? 'POST' : 'GET', headers, body });
+    await response.arrayBuffer();
+    times.push(performance.now() - started);
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function smallFileFlow(auth: Record<string, string>, concurrency: number, seconds: number) {
+  const body = randomBytes(64 * 1024);
+  const confirmTimes: number[] = [];
+  let uploads = 0;
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        const presign = (await (
+          await fetch(`${api}/presign-upload`, { method: 'POST', headers: auth, body: JSON.stringify({ fileName: 'a.bin', contentType: 'application/octet-stream', size: body.length }) })
+        ).json()) as { presignedUrl: string; objectKey: string };
+        const put = await fetch(presign.presignedUrl, { method: 'PUT', body, headers: { 'Content-Type': 'application/octet-stream' } });
+        if (!put.ok) throw new Error(`PUT failed: ${put.status}`);
+        const started = performance.now();
+        const saved = await fetch(`${api}/save-metadata`, { method: 'POST', headers: auth, body: JSON.stringify({ objectKey: presign.objectKey }) });
+        confirmTimes.push(performance.now() - started);
+        if (saved.status !== 201) throw new Error(`save-metadata failed: ${saved.status}`);
+        uploads += 1;
+      }
+    }),
+  );
+  return { perSecond: uploads / seconds, uploads, confirmP50: percentile(confirmTimes, 50), confirmP99: percentile(confirmTimes, 99) };
+}
+
+/** What save-metadata fundamentally needs: one INSERT and one HeadObject, done by a minimal client. */
+async function baselineInsertAndHead(concurrency: number, seconds: number) {
+  const key = `baseline-${randomUUID()}`;
+  await s3Client.send(new (await import('@aws-sdk/client-s3')).PutObjectCommand({ Bucket: BUCKET, Key: key, Body: randomBytes(64 * 1024) }));
+  const pool = new pg.Pool({ connectionString: postgres.url, max: concurrency });
+  const times: number[] = [];
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        const started = performance.now();
+        await s3Client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+        await pool.query(`INSERT INTO r2_files (object_key, user_id, file_name, content_type, status) VALUES ($1, 'baseline', 'a.bin', 'application/octet-stream', 'uploaded')`, [
+          `baseline-${randomUUID()}`,
+        ]);
+        times.push(performance.now() - started);
+      }
+    }),
+  );
+  await pool.end();
+  return { p50: percentile(times, 50), p99: percentile(times, 99), operations: times.length };
+}
+
+/** 1,000,000 rows, 100,000 of them the caller's, written in one statement each (not through the API). */
+async function seedRows(userId: string): Promise<void> {
+  const started = Date.now();
+  await db.query(
+    `INSERT INTO r2_files (object_key, user_id, file_name, content_type, size, etag, status, upload_timestamp)
+     SELECT 'seed-' || g, CASE WHEN g % 10 = 0 THEN $1 ELSE 'other-' || (g % 997) END, 'file-' || g || '.png', 'image/png', 1000 + g,
+            '"' || md5(g::text) || '"', 'uploaded', date_trunc('milliseconds', now() - g * interval '1 second')
+       FROM generate_series(1, 1000000) g`,
+    [userId],
+  );
+  await db.query('ANALYZE r2_files');
+  console.log(`  seeded 1,000,000 rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function cursorAt(userId: string, offset: number): Promise<string> {
+  const { rows: found } = await db.query(
+    `SELECT upload_timestamp, id FROM r2_files WHERE user_id = $1 AND status = 'uploaded' ORDER BY upload_timestamp DESC, id DESC OFFSET $2 LIMIT 1`,
+    [userId, offset],
+  );
+  const { upload_timestamp: timestamp, id } = found[0] as { upload_timestamp: Date; id: string };
+  return Buffer.from(JSON.stringify([timestamp.toISOString(), Number(id)])).toString('base64url');
+}
+
+async function tenThousandPartUrls(auth: Record<string, string>) {
+  const started = (await (
+    await fetch(`${api}/files/multipart`, { method: 'POST', headers: auth, body: JSON.stringify({ fileName: 'huge.bin', contentType: 'application/octet-stream', size: 10_000 * 5 * MiB }) })
+  ).json()) as { uploadId: string; partCount: number; parts: unknown[] };
+  if (started.partCount !== 10_000) throw new Error(`expected 10,000 parts, got ${started.partCount}`);
+  let serverMs = 0;
+  let urls = 0;
+  for (let from = 1; from <= 10_000; from += 1000) {
+    const partNumbers = Array.from({ length: 1000 }, (_, i) => from + i);
+    const t0 = performance.now();
+    const response = await fetch(`${api}/files/multipart/${encodeURIComponent(started.uploadId)}/part-urls`, { method: 'POST', headers: auth, body: JSON.stringify({ partNumbers }) });
+    const body = (await response.json()) as { parts: unknown[] };
+    serverMs += performance.now() - t0;
+    urls += body.parts.length;
+  }
+  await fetch(`${api}/files/multipart/${encodeURIComponent(started.uploadId)}`, { method: 'DELETE', headers: auth });
+  return { urls, serverMs, requests: 10 };
+}
+
+/** Streams 1 GiB through presigned part URLs to the store while sampling the API's memory. */
+async function oneGibUpload(auth: Record<string, string>): Promise<number> {
+  const size = 1024 * MiB;
+  const started = (await (
+    await fetch(`${api}/files/multipart`, { method: 'POST', headers: auth, body: JSON.stringify({ fileName: 'one-gib.bin', contentType: 'application/octet-stream', size }) })
+  ).json()) as { uploadId: string; partCount: number; partSize: number };
+  const urls = (await (
+    await fetch(`${api}/files/multipart/${encodeURIComponent(started.uploadId)}/part-urls`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ partNumbers: Array.from({ length: started.partCount }, (_, i) => i + 1) }),
+    })
+  ).json()) as { parts: { partNumber: number; url: string; size: number }[] };
+  let peak = rssMiB(server);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server))), 100);
+  const chunk = randomBytes(started.partSize);
+  const parts: { partNumber: number; etag: string }[] = [];
+  const queue = [...urls.parts];
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let part = queue.shift(); part; part = queue.shift()) {
+        const response = await fetch(part.url, { method: 'PUT', body: chunk.subarray(0, part.size) });
+        parts.push({ partNumber: part.partNumber, etag: response.headers.get('etag') as string });
+      }
+    }),
+  );
+  parts.sort((a, b) => a.partNumber - b.partNumber);
+  const done = await fetch(`${api}/files/multipart/${encodeURIComponent(started.uploadId)}/complete`, { method: 'POST', headers: auth, body: JSON.stringify({ parts }) });
+  clearInterval(sampler);
+  if (done.status !== 201) throw new Error(`completing the 1 GiB upload failed: ${done.status} ${await done.text()}`);
+  return Math.max(peak, rssMiB(server));
+}

@@ -1,0 +1,50 @@
+import { R2File, type UploadStatus } from './r2-file.entity.js';
+
+/** The columns read on the hot paths (raw SQL, see ScopedTransactions.queryAsUser). */
+export const R2_FILE_COLUMNS = `id, object_key, file_url, user_id, upload_timestamp, file_name, content_type, declared_size, size, etag,
+  status, expires_at, multipart_upload_id, part_size, part_count, created_at, updated_at`;
+
+export interface R2FileRow {
+  id: string;
+  object_key: string;
+  file_url: string | null;
+  user_id: string;
+  upload_timestamp: Date;
+  file_name: string;
+  content_type: string;
+  declared_size: string | null;
+  size: string | null;
+  etag: string | null;
+  status: UploadStatus;
+  expires_at: Date | null;
+  multipart_upload_id: string | null;
+  part_size: string | null;
+  part_count: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toNumber = (value: string | null) => (value === null ? null : Number(value));
+
+/** A raw row as the entity (BIGINTs arrive as strings from node-postgres; they fit in a JS number). */
+export function toR2File(row: R2FileRow): R2File {
+  return Object.assign(new R2File(), {
+    id: Number(row.id),
+    objectKey: row.object_key,
+    fileUrl: row.file_url,
+    userId: row.user_id,
+    uploadTimestamp: row.upload_timestamp,
+    fileName: row.file_name,
+    contentType: row.content_type,
+    declaredSize: toNumber(row.declared_size),
+    size: toNumber(row.size),
+    etag: row.etag,
+    status: row.status,
+    expiresAt: row.expires_at,
+    multipartUploadId: row.multipart_upload_id,
+    partSize: toNumber(row.part_size),
+    partCount: row.part_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
