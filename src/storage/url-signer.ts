@@ -36,6 +36,7 @@ export class UrlSigner {
   private readonly hostname: string;
   private readonly port: number | undefined;
   private readonly basePath: string;
+  private readonly host: string;
 
   constructor(private readonly options: UrlSignerOptions) {
     const endpoint = new URL(options.endpoint);
@@ -44,6 +45,7 @@ export class UrlSigner {
     this.port = endpoint.port ? Number(endpoint.port) : undefined;
     const prefix = endpoint.pathname.replace(/\/+$/, '');
     this.basePath = options.forcePathStyle ? `${prefix}/${escapeSegment(options.bucket)}` : prefix;
+    this.host = this.port === undefined ? this.hostname : `${this.hostname}:${this.port}`;
     this.signer = new SignatureV4({
       service: 's3',
       region: options.region,
@@ -56,7 +58,7 @@ export class UrlSigner {
   }
 
   async presign(input: UrlToSign): Promise<string> {
-    const host = this.port === undefined ? this.hostname : `${this.hostname}:${this.port}`;
+    const host = this.host;
     // Spelled as the SDK's presigner spells it: it is hoisted into the query, where names are case-sensitive.
     const headers: Record<string, string> = { host, ...lowerCaseKeys(input.signedHeaders ?? {}), 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' };
     const signed = await this.signer.presign(
@@ -71,17 +73,24 @@ export class UrlSigner {
       },
       { expiresIn: input.expiresInSeconds, signingDate: input.signingDate, signableHeaders: new Set(Object.keys(headers).map((name) => name.toLowerCase())) },
     );
-    const query = Object.entries(signed.query ?? {})
-      .flatMap(([name, value]) => ([] as (string | null)[]).concat(value).map((v) => (v === null ? escapeSegment(name) : `${escapeSegment(name)}=${escapeSegment(v)}`)))
-      .join('&');
+    let query = '';
+    for (const [name, value] of Object.entries(signed.query ?? {})) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        query += `${query ? '&' : ''}${escapeSegment(name)}${item === null ? '' : `=${escapeSegment(item)}`}`;
+      }
+    }
     return `${signed.protocol}//${host}${signed.path}?${query}`;
   }
 }
 
 /** RFC 3986 escaping, as SigV4 and S3 use it (encodeURIComponent leaves !'()* alone). */
 function escapeSegment(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(text);
+  return RFC3986_EXTRA.test(encoded) ? encoded.replace(RFC3986_EXTRA_GLOBAL, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : encoded;
 }
+
+const RFC3986_EXTRA = /[!'()*]/;
+const RFC3986_EXTRA_GLOBAL = /[!'()*]/g;
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
