@@ -48,6 +48,18 @@ function IntegerSetting(min: number, max: number): PropertyDecorator {
   };
 }
 
+/** A comma-separated list of web origins (`https://app.example.com`) or `*`. */
+function OriginList(name: string): PropertyDecorator {
+  return (target: object, property: string | symbol) => {
+    const decorators = [
+      Matches(/^(\*|https?:\/\/[^/\s]+)$/, { each: true, message: `${name} entries must be origins like https://app.example.com (or *)` }),
+      IsArray(),
+      Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((origin) => origin.trim()).filter(Boolean) : value)),
+    ];
+    for (const decorate of decorators) decorate(target, property);
+  };
+}
+
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
@@ -182,9 +194,7 @@ export class Environment {
   PRESIGN_EXPIRES_IN = 300;
 
   /** Origins of web apps allowed to call the API from a browser (CORS); `*` allows any. */
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((origin) => origin.trim()).filter(Boolean) : value))
-  @IsArray()
-  @Matches(/^(\*|https?:\/\/[^/\s]+)$/, { each: true, message: 'API_CORS_ORIGINS entries must be origins like https://app.example.com (or *)' })
+  @OriginList('API_CORS_ORIGINS')
   API_CORS_ORIGINS: string[] = ['http://localhost:3000', 'http://localhost:5173'];
 
   /** Requests per client IP to each of /auth/register and /auth/login within AUTH_RATE_WINDOW. */
@@ -200,10 +210,8 @@ export class Environment {
   SHUTDOWN_TIMEOUT = 10;
 
   /** Origins of the web apps that upload from a browser: applied to the bucket by `npm run storage:cors`. */
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((origin) => origin.trim()).filter(Boolean) : value))
-  @IsArray()
+  @OriginList('STORAGE_CORS_ORIGINS')
   @ArrayNotEmpty({ message: 'STORAGE_CORS_ORIGINS must list at least one origin' })
-  @Matches(/^(\*|https?:\/\/[^/\s]+)$/, { each: true, message: 'STORAGE_CORS_ORIGINS entries must be origins like https://app.example.com (or *)' })
   STORAGE_CORS_ORIGINS: string[] = ['http://localhost:3000', 'http://localhost:5173'];
 
   /** How long browsers may cache the bucket's CORS preflight answers, in seconds. */
