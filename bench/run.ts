@@ -22,6 +22,9 @@ const run = promisify(execFile);
 const BUCKET = 'r2-files-bench';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
+/** BENCH_ONLY=presign,list (phases: presign, flow, list, parts, memory) runs a subset, e.g. to profile one path. */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+const phase = (name: string) => !ONLY || ONLY.includes(name);
 const MiB = 1024 * 1024;
 
 interface Row {
@@ -100,48 +103,68 @@ try {
   const health = await sequentialLatency(`${api}/health`, {}, undefined);
   record('GET /health unloaded: p50 (ms)', health.p50.toFixed(1));
 
-  console.log('\nPOST /presign-upload');
-  const presign = await autocannon(`${api}/presign-upload`, {
-    method: 'POST',
-    tokens: writers.map((writer) => writer.token),
-    body: JSON.stringify({ fileName: 'photo.png', contentType: 'image/png', size: 65536 }),
-  });
-  record('presign: requests/s (50 connections, 50 users)', presign.rps.toFixed(0), '>= 3000');
-  record('presign: latency p50 / p99 (ms)', `${presign.p50} / ${presign.p99}`);
-  results.presign = presign;
+  if (phase('presign')) {
+    console.log('\nPOST /presign-upload');
+    const presign = await autocannon(`${api}/presign-upload`, {
+      method: 'POST',
+      tokens: writers.map((writer) => writer.token),
+      body: JSON.stringify({ fileName: 'photo.png', contentType: 'image/png', size: 65536 }),
+    });
+    record('presign: requests/s (50 connections, 50 users)', presign.rps.toFixed(0), '>= 3000');
+    record('presign: latency p50 / p99 (ms)', `${presign.p50} / ${presign.p99}`);
+    results.presign = presign;
 
-  console.log('\nSmall-file flow (presign → PUT 64 KiB → save-metadata), 8 concurrent clients');
-  const flow = await smallFileFlow(auth, 8, DURATION);
-  record('flow: uploads/s', flow.perSecond.toFixed(0));
-  record('save-metadata: latency p50 / p99 (ms)', `${flow.confirmP50.toFixed(1)} / ${flow.confirmP99.toFixed(1)}`);
-  const baseline = await baselineInsertAndHead(8, DURATION);
-  record('baseline INSERT + HeadObject: p50 / p99 (ms)', `${baseline.p50.toFixed(1)} / ${baseline.p99.toFixed(1)}`);
-  record('save-metadata p50 vs baseline p50', `${(flow.confirmP50 / baseline.p50).toFixed(2)}x`, '<= 2x');
-  results.flow = flow;
-  results.baseline = baseline;
+  
+  }
 
-  console.log('\nGET /files at 1,000,000 rows (100,000 of them the caller\'s)');
-  await seedRows(userId);
-  const listSingle = await sequentialLatency(`${api}/files?limit=50`, auth, undefined);
-  record('GET /files unloaded: p50 / p99 (ms)', `${listSingle.p50.toFixed(1)} / ${listSingle.p99.toFixed(1)}`);
-  const first = await autocannon(`${api}/files?limit=50`, { tokens: [token] });
-  const deepCursor = await cursorAt(userId, 90_000);
-  const deep = await autocannon(`${api}/files?limit=50&cursor=${deepCursor}`, { tokens: [token] });
-  record('GET /files first page: p50 / p99 (ms), req/s', `${first.p50} / ${first.p99}, ${first.rps.toFixed(0)}`, 'p99 < 20');
-  record('GET /files page at row 90,000: p50 / p99 (ms), req/s', `${deep.p50} / ${deep.p99}, ${deep.rps.toFixed(0)}`, 'p99 < 20');
-  results.listFirst = first;
-  results.listDeep = deep;
+  if (phase('flow')) {
+    console.log('\nSmall-file flow (presign → PUT 64 KiB → save-metadata), 8 concurrent clients');
+    const flow = await smallFileFlow(auth, 8, DURATION);
+    record('flow: uploads/s', flow.perSecond.toFixed(0));
+    record('save-metadata: latency p50 / p99 (ms)', `${flow.confirmP50.toFixed(1)} / ${flow.confirmP99.toFixed(1)}`);
+    const baseline = await baselineInsertAndHead(8, DURATION);
+    record('baseline INSERT + HeadObject: p50 / p99 (ms)', `${baseline.p50.toFixed(1)} / ${baseline.p99.toFixed(1)}`);
+    record('save-metadata p50 vs baseline p50', `${(flow.confirmP50 / baseline.p50).toFixed(2)}x`, '<= 2x');
+    results.flow = flow;
+    results.baseline = baseline;
 
-  console.log('\n10,000 multipart part URLs');
-  const partUrls = await tenThousandPartUrls(auth);
-  record('10,000 part URLs: server time (ms)', partUrls.serverMs.toFixed(0), '< 1000');
-  results.partUrls = partUrls;
+  
+  }
 
-  const rssAfter = rssMiB(server);
-  console.log('\n1 GiB multipart upload through the store');
-  const rssDuring = await oneGibUpload(auth);
-  record('API RSS idle / after the runs / peak during 1 GiB upload (MiB)', `${rssIdle} / ${rssAfter} / ${rssDuring}`, 'flat during upload');
-  results.rss = { idleMiB: rssIdle, afterRunsMiB: rssAfter, peakDuringUploadMiB: rssDuring };
+  if (phase('list')) {
+    console.log('\nGET /files at 1,000,000 rows (100,000 of them the caller\'s)');
+    await seedRows(userId);
+    const listSingle = await sequentialLatency(`${api}/files?limit=50`, auth, undefined);
+    record('GET /files unloaded: p50 / p99 (ms)', `${listSingle.p50.toFixed(1)} / ${listSingle.p99.toFixed(1)}`);
+    const first = await autocannon(`${api}/files?limit=50`, { tokens: [token] });
+    const deepCursor = await cursorAt(userId, 90_000);
+    const deep = await autocannon(`${api}/files?limit=50&cursor=${deepCursor}`, { tokens: [token] });
+    record('GET /files first page: p50 / p99 (ms), req/s', `${first.p50} / ${first.p99}, ${first.rps.toFixed(0)}`, 'p99 < 20');
+    record('GET /files page at row 90,000: p50 / p99 (ms), req/s', `${deep.p50} / ${deep.p99}, ${deep.rps.toFixed(0)}`, 'p99 < 20');
+    results.listFirst = first;
+    results.listDeep = deep;
+
+  
+  }
+
+  if (phase('parts')) {
+    console.log('\n10,000 multipart part URLs');
+    const partUrls = await tenThousandPartUrls(auth);
+    record('10,000 part URLs: server time (ms)', partUrls.serverMs.toFixed(0), '< 1000');
+    results.partUrls = partUrls;
+
+  
+  }
+
+  if (phase('memory')) {
+    const rssAfter = rssMiB(server);
+    console.log('\n1 GiB multipart upload through the store');
+    const rssDuring = await oneGibUpload(auth);
+    record('API RSS idle / after the runs / peak during 1 GiB upload (MiB)', `${rssIdle} / ${rssAfter} / ${rssDuring}`, 'flat during upload');
+    results.rss = { idleMiB: rssIdle, afterRunsMiB: rssAfter, peakDuringUploadMiB: rssDuring };
+
+  
+  }
 
   mkdirSync('bench', { recursive: true });
   writeFileSync('bench/results.json', `${JSON.stringify({ ...results, table: rows }, null, 2)}\n`);

@@ -4,7 +4,7 @@ import { ScopedTransactions } from '../database/scoped-transactions.js';
 import { sql } from '../database/sql-literal.js';
 import type { PagePosition } from './page-cursor.js';
 import { R2File } from './r2-file.entity.js';
-import { R2_FILE_COLUMNS, type R2FileRow, toR2File } from './r2-file.row.js';
+import { LISTED_FILE_COLUMNS, R2_FILE_COLUMNS, type R2FileRow, toR2File } from './r2-file.row.js';
 
 export interface NewPendingUpload {
   userId: string;
@@ -157,10 +157,10 @@ export class R2FilesRepository {
     if (after) conditions.push(sql`(upload_timestamp, id) < (${after.uploadTimestamp}, ${after.id})`);
     const rows = await this.scoped.queryAsUser<R2FileRow>(
       userId,
-      `SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE ${conditions.join(' AND ')}
+      `SELECT ${LISTED_FILE_COLUMNS} FROM r2_files WHERE ${conditions.join(' AND ')}
         ORDER BY upload_timestamp DESC, id DESC LIMIT ` + sql`${limit}`,
     );
-    return rows.map(toR2File);
+    return (rows as R2FileRow[]).map(toR2File);
   }
 
   /**
