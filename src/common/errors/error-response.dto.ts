@@ -1,5 +1,3 @@
-import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
-
 /** The body of every error answer: the seed's `{success: false, error}` plus a code and request id. */
 export class ErrorResponseDto {
   /** Always false for errors (kept from the seed guide's shape). */
@@ -22,5 +20,3 @@ export class FieldErrorDto {
   /** What is wrong with it. */
   problems!: string[];
 }
-
-export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
