@@ -145,19 +145,19 @@ export class MultipartUploadsService {
   private async signParts(upload: MultipartFile, partNumbers: number[]): Promise<PartUrlsResponseDto> {
     const plan: PartPlan = { partSize: upload.partSize, partCount: upload.partCount };
     const expiresInSeconds = this.config.multipart.urlExpiresInSeconds;
-    const parts: PartUrlDto[] = await Promise.all(
-      [...partNumbers].sort((a, b) => a - b).map(async (partNumber) => {
-        const size = partLength(plan, upload.declaredSize, partNumber);
-        const { url } = await this.storage.presignUploadPart({
-          key: upload.objectKey,
-          uploadId: upload.multipartUploadId,
-          partNumber,
-          contentLength: size,
-          expiresInSeconds,
-        });
-        return { partNumber, url, size };
-      }),
-    );
+    // One after the other: signing is CPU work, and a thousand concurrent promises only add overhead.
+    const parts: PartUrlDto[] = [];
+    for (const partNumber of [...partNumbers].sort((a, b) => a - b)) {
+      const size = partLength(plan, upload.declaredSize, partNumber);
+      const { url } = await this.storage.presignUploadPart({
+        key: upload.objectKey,
+        uploadId: upload.multipartUploadId,
+        partNumber,
+        contentLength: size,
+        expiresInSeconds,
+      });
+      parts.push({ partNumber, url, size });
+    }
     return { parts, urlsExpireAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString() };
   }
 }
