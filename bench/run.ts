@@ -104,6 +104,11 @@ try {
   record('GET /health unloaded: p50 (ms)', health.p50.toFixed(1));
 
   if (phase('presign')) {
+    console.log('\nGET /health (no database, no auth: the HTTP stack alone)');
+    const ceiling = await autocannon(`${api}/health`, { tokens: [token] });
+    record('GET /health: requests/s (framework ceiling)', ceiling.rps.toFixed(0));
+    results.healthCeiling = ceiling;
+
     console.log('\nPOST /presign-upload');
     const presign = await autocannon(`${api}/presign-upload`, {
       method: 'POST',
