@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PendingUploadsSweeper } from '../src/files/cleanup/pending-uploads.sweeper.js';
 import { createBucketInspector } from './support/bucket.js';
 import { pngBytes } from './support/fixtures.js';
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
@@ -191,6 +192,16 @@ describe('reading and deleting files', () => {
       expect((await t.http.get(`/files/${file.id}`).set(user.auth).expect(200)).body.id).toBe(file.id);
       expect(await bucket.keys()).toContain(file.objectKey);
       await t.http.delete(`/files/${file.id}`).set(user.auth).expect(204);
+      expect(await bucket.keys()).not.toContain(file.objectKey);
+    });
+
+    it('lets the sweeper finish a delete that stopped half-way', async () => {
+      const user = await registerUser(t);
+      const file = await uploadFile(t, user.auth, 'stuck.txt', 'text/plain', 'stuck');
+      // As if the process died right after hiding the file: object still there, row in `deleting`.
+      await t.db.query(`UPDATE r2_files SET status = 'deleting', updated_at = now() - interval '1 hour' WHERE id = $1`, [file.id]);
+      await t.app.get(PendingUploadsSweeper).sweep();
+      expect(await t.db.query('SELECT 1 FROM r2_files WHERE id = $1', [file.id])).toEqual([]);
       expect(await bucket.keys()).not.toContain(file.objectKey);
     });
 

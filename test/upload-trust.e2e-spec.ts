@@ -177,7 +177,9 @@ describe('uploads that can be trusted', () => {
       try {
         // Every sweepable row (ours, plus any other test's) must be removed exactly once in total.
         const [{ sweepable }] = await t.db.query(
-          `SELECT count(*)::int AS sweepable FROM r2_files WHERE status = 'pending' AND expires_at < now() - interval '60 seconds'`,
+          `SELECT count(*)::int AS sweepable FROM r2_files
+            WHERE (status = 'pending' AND expires_at < now() - interval '60 seconds')
+               OR (status = 'deleting' AND updated_at < now() - interval '60 seconds')`,
         );
         expect(sweepable).toBeGreaterThanOrEqual(3);
         const counts = await Promise.all([t, ...others].map((app) => app.app.get(PendingUploadsSweeper).sweep()));

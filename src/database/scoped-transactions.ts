@@ -40,7 +40,7 @@ export class ScopedTransactions {
     return (results.at(-1)?.rows ?? []) as T[];
   }
 
-  /** Work of the cleanup sweeper, which can only see expired pending uploads. */
+  /** Work of the cleanup sweeper, which can only see expired pending uploads and unfinished deletes. */
   asSweeper<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT set_config('role', $1, true)`, [SWEEPER_ROLE]);

@@ -164,7 +164,8 @@ export class R2FilesRepository {
   }
 
   /**
-   * Removes up to `limit` pending uploads that expired more than `graceSeconds` ago. The rows are
+   * Removes up to `limit` pending uploads that expired more than `graceSeconds` ago, and deletes
+   * stuck in `deleting` for longer than that (interrupted half-way). The rows are
    * locked with SKIP LOCKED, so several instances sweeping at once never process the same row;
    * `removeObjects` runs before the rows are deleted and a failure rolls the batch back for a retry.
    * Returns how many uploads were removed.
@@ -173,8 +174,9 @@ export class R2FilesRepository {
     return this.scoped.asSweeper(async (manager: EntityManager) => {
       const rows = (await manager.query(
         `SELECT id, object_key, multipart_upload_id FROM r2_files
-          WHERE status = 'pending' AND expires_at < now() - make_interval(secs => $1)
-          ORDER BY expires_at
+          WHERE (status = 'pending' AND expires_at < now() - make_interval(secs => $1))
+             OR (status = 'deleting' AND updated_at < now() - make_interval(secs => $1))
+          ORDER BY coalesce(expires_at, updated_at)
           LIMIT $2
           FOR UPDATE SKIP LOCKED`,
         [graceSeconds, limit],

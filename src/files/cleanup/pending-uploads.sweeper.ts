@@ -5,7 +5,8 @@ import { R2FilesRepository } from '../r2-files.repository.js';
 
 /**
  * Removes abandoned uploads: pending rows whose confirm window ended more than the grace period
- * ago, whatever object a client may have PUT for them, and the parts of stale multipart uploads. Runs every SWEEPER_INTERVAL seconds on
+ * ago, whatever object a client may have PUT for them, and the parts of stale multipart uploads;
+ * it also finishes deletes that stopped between the store and the database. Runs every SWEEPER_INTERVAL seconds on
  * every instance; SKIP LOCKED in the repository keeps concurrent instances off each other's rows.
  */
 @Injectable()
