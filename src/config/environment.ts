@@ -17,6 +17,7 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
+import { MAX_OBJECT_BYTES, MIN_PART_BYTES, SINGLE_PUT_MAX_BYTES } from '../storage/s3-limits.js';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -32,8 +33,6 @@ const emptyToUndefined = ({ value }: { value: unknown }) =>
 const stripTrailingSlash = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() !== '' ? value.trim().replace(/\/+$/, '') : undefined;
 
-/** 5 TiB: the largest object S3 and R2 store. */
-export const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 const MEDIA_TYPE_PATTERN_OR_WILDCARD = /^(\*\/\*|[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*))$/;
 const parseMediaTypeList = (value: string) =>
   value
@@ -219,7 +218,7 @@ export class Environment {
   STORAGE_CORS_MAX_AGE = 3600;
 
   /** Preferred multipart part size in bytes (5 MiB – 5 GiB); grown when a file would need more than 10,000 parts. */
-  @IntegerSetting(5 * 1024 * 1024, 5 * 1024 ** 3)
+  @IntegerSetting(MIN_PART_BYTES, SINGLE_PUT_MAX_BYTES)
   MULTIPART_PART_SIZE = 16 * 1024 * 1024;
 
   /** Part URLs returned per request (the first ones at start, more on request). */

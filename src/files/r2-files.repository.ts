@@ -29,7 +29,8 @@ export interface VerifiedObject {
 export interface ExpiredUpload {
   id: number;
   objectKey: string;
-  multipartUploadId: string | null;
+  /** Set while a multipart upload is still open in the store (pending rows only). */
+  openMultipartUploadId: string | null;
 }
 
 /**
@@ -173,16 +174,20 @@ export class R2FilesRepository {
   sweepExpiredPending(graceSeconds: number, limit: number, removeObjects: (uploads: ExpiredUpload[]) => Promise<void>): Promise<number> {
     return this.scoped.asSweeper(async (manager: EntityManager) => {
       const rows = (await manager.query(
-        `SELECT id, object_key, multipart_upload_id FROM r2_files
+        `SELECT id, object_key, status, multipart_upload_id FROM r2_files
           WHERE (status = 'pending' AND expires_at < now() - make_interval(secs => $1))
              OR (status = 'deleting' AND updated_at < now() - make_interval(secs => $1))
           ORDER BY coalesce(expires_at, updated_at)
           LIMIT $2
           FOR UPDATE SKIP LOCKED`,
         [graceSeconds, limit],
-      )) as { id: string; object_key: string; multipart_upload_id: string | null }[];
+      )) as { id: string; object_key: string; status: string; multipart_upload_id: string | null }[];
       if (rows.length === 0) return 0;
-      const uploads = rows.map((row) => ({ id: Number(row.id), objectKey: row.object_key, multipartUploadId: row.multipart_upload_id }));
+      const uploads = rows.map((row) => ({
+        id: Number(row.id),
+        objectKey: row.object_key,
+        openMultipartUploadId: row.status === 'pending' ? row.multipart_upload_id : null,
+      }));
       await removeObjects(uploads);
       await manager.query(`DELETE FROM r2_files WHERE id = ANY($1::bigint[])`, [uploads.map((u) => u.id)]);
       return uploads.length;

@@ -50,7 +50,7 @@ export class R2Service implements OnApplicationShutdown {
 
   /**
    * A URL that lets its holder PUT exactly one object. `Content-Type` is bound into the signature
-   * (by default the presigner signs only `host`, so any type would be accepted) and so is
+   * (the SDK's presigner would sign only `host`, so any type would be accepted) and so is
    * `Content-Length` when a size is given.
    */
   async presignPut(input: PresignPutInput): Promise<PresignedRequest> {

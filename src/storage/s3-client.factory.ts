@@ -4,9 +4,10 @@ import type { StorageConfig } from '../config/configuration.js';
 /**
  * Builds the one S3 client of the process from typed config.
  *
- * Checksums are only computed "when required": with the SDK's default, presigned PUT/UploadPart
- * URLs carry `x-amz-checksum-crc32` of an *empty* body, and R2, S3 and MinIO then reject the
- * real upload (aws-sdk-js-v3 #6810). A test asserts no presigned URL carries a checksum.
+ * Checksums are only computed "when required": with the SDK's default, URLs presigned through a
+ * client carry `x-amz-checksum-crc32` of an *empty* body, and R2, S3 and MinIO then reject the
+ * real upload (aws-sdk-js-v3 #6810). Presigning now goes through UrlSigner, which adds none (a
+ * test asserts it); the setting keeps the client's own calls free of checksums R2 does not implement.
  */
 export function createS3Client(config: StorageConfig): S3Client {
   return new S3Client({

@@ -39,7 +39,7 @@ export class PendingUploadsSweeper implements OnApplicationBootstrap, OnApplicat
       const removed = await this.files.sweepExpiredPending(this.config.graceSeconds, this.config.batchSize, async (uploads) => {
         // Stale multipart uploads hold parts in the store until aborted.
         for (const upload of uploads) {
-          if (upload.multipartUploadId) await this.storage.abortMultipartUpload(upload.objectKey, upload.multipartUploadId);
+          if (upload.openMultipartUploadId) await this.storage.abortMultipartUpload(upload.objectKey, upload.openMultipartUploadId);
         }
         await this.storage.deleteMany(uploads.map((upload) => upload.objectKey));
       });

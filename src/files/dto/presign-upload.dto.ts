@@ -1,13 +1,12 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MAX_OBJECT_BYTES } from '../../storage/s3-limits.js';
 import { IsSafeFileName } from './is-safe-file-name.validator.js';
 
 /** A media type with optional parameters, e.g. `image/png` or `text/plain; charset=utf-8`. */
 export const MEDIA_TYPE_PATTERN =
   /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\r\n]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
 
-/** 5 TiB: the largest object S3 and R2 store. */
-export const MAX_OBJECT_SIZE = 5 * 1024 ** 4;
 
 export class PresignUploadDto {
   /**
@@ -41,7 +40,7 @@ export class PresignUploadDto {
   @IsOptional()
   @IsInt({ message: 'size must be a whole number of bytes' })
   @Min(1, { message: 'size must be at least 1 byte' })
-  @Max(MAX_OBJECT_SIZE, { message: `size must be at most ${MAX_OBJECT_SIZE} bytes (5 TiB)` })
+  @Max(MAX_OBJECT_BYTES, { message: `size must be at most ${MAX_OBJECT_BYTES} bytes (5 TiB)` })
   size?: number;
 }
 

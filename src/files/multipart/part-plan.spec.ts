@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_PARTS, MIN_PART_SIZE, partLength, planParts } from './part-plan.js';
+import { MAX_PARTS, MIN_PART_BYTES } from '../../storage/s3-limits.js';
+import { partLength, planParts } from './part-plan.js';
 
 const MiB = 1024 * 1024;
 
@@ -21,7 +22,7 @@ describe('planParts', () => {
   });
 
   it('never goes below 5 MiB per part', () => {
-    expect(planParts(50 * MiB, 1).partSize).toBe(MIN_PART_SIZE);
+    expect(planParts(50 * MiB, 1).partSize).toBe(MIN_PART_BYTES);
   });
 
   it('gives every part the same size but the last, and the sizes add up', () => {

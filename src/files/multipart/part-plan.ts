@@ -1,6 +1,5 @@
-/** S3 and R2 limits: parts of at least 5 MiB (all but the last), at most 10,000 parts. */
-export const MIN_PART_SIZE = 5 * 1024 * 1024;
-export const MAX_PARTS = 10_000;
+import { MAX_PARTS, MIN_PART_BYTES } from '../../storage/s3-limits.js';
+
 const MIB = 1024 * 1024;
 
 export interface PartPlan {
@@ -15,7 +14,7 @@ export interface PartPlan {
  */
 export function planParts(size: number, preferredPartSize: number): PartPlan {
   const needed = Math.ceil(Math.ceil(size / MAX_PARTS) / MIB) * MIB;
-  const partSize = Math.max(preferredPartSize, MIN_PART_SIZE, needed);
+  const partSize = Math.max(preferredPartSize, MIN_PART_BYTES, needed);
   return { partSize, partCount: Math.max(1, Math.ceil(size / partSize)) };
 }
 

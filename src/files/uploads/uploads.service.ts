@@ -3,6 +3,7 @@ import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { uploadsConfig, type UploadsConfig } from '../../config/configuration.js';
 import { R2Service } from '../../storage/r2.service.js';
+import { SINGLE_PUT_MAX_BYTES } from '../../storage/s3-limits.js';
 import type { FileDto } from '../dto/file.dto.js';
 import type { PresignUploadDto, PresignUploadResponseDto } from '../dto/presign-upload.dto.js';
 import type { SaveMetadataDto } from '../dto/save-metadata.dto.js';
@@ -10,8 +11,6 @@ import { toFileDto } from '../file.mapper.js';
 import { R2FilesRepository } from '../r2-files.repository.js';
 import { UploadLifecycle } from './upload-lifecycle.js';
 
-/** S3 and R2 refuse a single PUT above 5 GiB; larger files need a multipart upload. */
-export const SINGLE_PUT_MAX_BYTES = 5 * 1024 ** 3;
 
 /** The seed guide's flow: one presigned PUT, then a confirmation. */
 @Injectable()

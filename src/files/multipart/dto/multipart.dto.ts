@@ -1,7 +1,8 @@
 import { PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { MAX_OBJECT_SIZE, PresignUploadDto } from '../../dto/presign-upload.dto.js';
+import { MAX_OBJECT_BYTES, MAX_PARTS } from '../../../storage/s3-limits.js';
+import { PresignUploadDto } from '../../dto/presign-upload.dto.js';
 
 export class StartMultipartUploadDto extends PickType(PresignUploadDto, ['fileName', 'contentType'] as const) {
   /**
@@ -10,7 +11,7 @@ export class StartMultipartUploadDto extends PickType(PresignUploadDto, ['fileNa
    */
   @IsInt({ message: 'size must be a whole number of bytes' })
   @Min(1, { message: 'size must be at least 1 byte' })
-  @Max(MAX_OBJECT_SIZE, { message: `size must be at most ${MAX_OBJECT_SIZE} bytes (5 TiB)` })
+  @Max(MAX_OBJECT_BYTES, { message: `size must be at most ${MAX_OBJECT_BYTES} bytes (5 TiB)` })
   size!: number;
 }
 
@@ -55,7 +56,7 @@ export class PartUrlsRequestDto {
   @ArrayUnique()
   @IsInt({ each: true, message: 'partNumbers must be whole numbers' })
   @Min(1, { each: true })
-  @Max(10_000, { each: true })
+  @Max(MAX_PARTS, { each: true })
   partNumbers!: number[];
 }
 
@@ -93,7 +94,7 @@ export class CompletedPartDto {
   /** 1-based part number. */
   @IsInt()
   @Min(1)
-  @Max(10_000)
+  @Max(MAX_PARTS)
   partNumber!: number;
 
   /** The ETag the store answered for this part's PUT. */
@@ -107,7 +108,7 @@ export class CompleteMultipartUploadDto {
   /** Every part, 1 … partCount in order, with its ETag. */
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(10_000)
+  @ArrayMaxSize(MAX_PARTS)
   @ValidateNested({ each: true })
   @Type(() => CompletedPartDto)
   parts!: CompletedPartDto[];
