@@ -1,7 +1,7 @@
 import { PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { MAX_OBJECT_BYTES, MAX_PARTS } from '../../../storage/s3-limits.js';
+import { MAX_OBJECT_BYTES } from '../../../storage/s3-limits.js';
 import { PresignUploadDto } from '../../dto/presign-upload.dto.js';
 
 export class StartMultipartUploadDto extends PickType(PresignUploadDto, ['fileName', 'contentType'] as const) {
@@ -56,7 +56,8 @@ export class PartUrlsRequestDto {
   @ArrayUnique()
   @IsInt({ each: true, message: 'partNumbers must be whole numbers' })
   @Min(1, { each: true })
-  @Max(MAX_PARTS, { each: true })
+  // 10,000 = MAX_PARTS, written as a literal: the Swagger CLI plugin documents literals only.
+  @Max(10_000, { each: true })
   partNumbers!: number[];
 }
 
@@ -94,7 +95,7 @@ export class CompletedPartDto {
   /** 1-based part number. */
   @IsInt()
   @Min(1)
-  @Max(MAX_PARTS)
+  @Max(10_000) // = MAX_PARTS (literal for the Swagger plugin)
   partNumber!: number;
 
   /** The ETag the store answered for this part's PUT. */
@@ -108,7 +109,7 @@ export class CompleteMultipartUploadDto {
   /** Every part, 1 … partCount in order, with its ETag. */
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_PARTS)
+  @ArrayMaxSize(10_000) // = MAX_PARTS (literal for the Swagger plugin)
   @ValidateNested({ each: true })
   @Type(() => CompletedPartDto)
   parts!: CompletedPartDto[];
