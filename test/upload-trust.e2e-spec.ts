@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { PendingUploadsSweeper } from '../src/files/cleanup/pending-uploads.sweeper.js';
+import { countPendingUpTo } from '../src/files/r2-files.repository.js';
 import { createBucketInspector } from './support/bucket.js';
 import { pngBytes } from './support/fixtures.js';
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
@@ -74,6 +75,29 @@ describe('uploads that can be trusted', () => {
       await confirm(user, first.objectKey).expect(201);
       await presign(user, { fileName: 'next.txt', contentType: 'text/plain' }).expect(201);
       await presign(user, { fileName: 'over.txt', contentType: 'text/plain' }).expect(429);
+    });
+
+    it("counts the caller's pending uploads through their own index, however many others have", async () => {
+      const tag = `quota-plan-${Date.now()}`;
+      await t.db.query(
+        `INSERT INTO r2_files (object_key, user_id, file_name, content_type, status, expires_at)
+         SELECT $1 || '-' || g, $1 || '-' || (g % 500), 'f.txt', 'text/plain', 'pending', now() + interval '1 hour'
+         FROM generate_series(1, 40000) g`,
+        [tag],
+      );
+      await t.db.query('ANALYZE r2_files');
+      try {
+        const [{ 'QUERY PLAN': plan }] = await t.db.query(`EXPLAIN (FORMAT JSON, ANALYZE) ${countPendingUpTo(`${tag}-7`, 100)}`);
+        const text = JSON.stringify(plan);
+        expect(text).toContain('r2_files_user_pending_idx');
+        expect(text).not.toContain('Seq Scan');
+        // The user has 80 pending rows: the scan reads those, not the 40,000 of everyone.
+        expect(text).toMatch(/"Actual Rows":80(\.0+)?[,}]/);
+        const [{ count }] = await t.db.query(countPendingUpTo(`${tag}-7`, 50));
+        expect(Number(count)).toBe(50);
+      } finally {
+        await t.db.query(`DELETE FROM r2_files WHERE object_key LIKE $1`, [`${tag}-%`]);
+      }
     });
   });
 

@@ -20,6 +20,7 @@ const bigintToNumber: ValueTransformer = {
 @Check('CHK_r2_files_parts', `"multipart_upload_id" IS NULL OR ("part_size" > 0 AND "part_count" BETWEEN 1 AND 10000)`)
 @Index('r2_files_user_listing_idx', ['userId', 'uploadTimestamp', 'id'], { where: `status = 'uploaded'` })
 @Index('r2_files_pending_expiry_idx', ['expiresAt'], { where: `status = 'pending'` })
+@Index('r2_files_user_pending_idx', ['userId', 'expiresAt'], { where: `status = 'pending'` })
 export class R2File {
   @PrimaryColumn({ type: 'bigint', transformer: bigintToNumber })
   @Generated('increment')

@@ -34,6 +34,15 @@ export interface ExpiredUpload {
 }
 
 /**
+ * How many unexpired pending uploads `userId` has, counting no further than `cap`. It runs on
+ * every presign: it reads r2_files_user_pending_idx and stops at the cap, so its cost is bounded
+ * by the cap, not by the table's (or the user's) backlog.
+ */
+export function countPendingUpTo(userId: string, cap: number): string {
+  return sql`SELECT count(*) FROM (SELECT FROM r2_files WHERE user_id = ${userId} AND status = 'pending' AND expires_at > now() LIMIT ${cap}) AS pending`;
+}
+
+/**
  * Intent-named queries on `r2_files`. Each method is one short transaction under Row Level
  * Security (the owner's id set for that transaction), and still filters by owner explicitly so
  * the listing index is used: RLS is the safety net, not the query plan.
@@ -56,9 +65,11 @@ export class R2FilesRepository {
           SELECT ${upload.objectKey}, ${upload.fileUrl}, ${upload.userId}, ${upload.fileName}, ${upload.contentType},
                  ${upload.declaredSize}, 'pending', ${upload.expiresAt}, ${upload.multipartUploadId ?? null},
                  ${upload.partSize ?? null}, ${upload.partCount ?? null}
-           WHERE (SELECT count(*) FROM r2_files
-                   WHERE user_id = ${upload.userId} AND status = 'pending' AND expires_at > now()) < ${maxPending}
-          RETURNING ` + R2_FILE_COLUMNS,
+           WHERE (` +
+        countPendingUpTo(upload.userId, maxPending) +
+        sql`) < ${maxPending}
+          RETURNING ` +
+        R2_FILE_COLUMNS,
     );
     return rows[0] ? toR2File(rows[0]) : null;
   }
