@@ -1,19 +1,66 @@
-// Load generator process for bench/run.ts: autocannon with one bearer token per connection
-// (so per-user locks and quotas are exercised as many users would). Prints autocannon's result as JSON.
+// Load generator process for bench/run.ts. Prints a JSON result:
+// { requests: { average, total }, latency: { p50, p99, average }, non2xx, errors }.
+// - closed loop (default): autocannon, `connections` requests always in flight;
+// - open loop (`overallRate`): requests started at evenly spaced instants, whatever the answers
+//   take, as independent clients arrive. autocannon's own rate limit sends each second's quota in
+//   one burst, which measures its queueing rather than the server's latency.
+// Bearer tokens are taken in turn per request, so per-user locks and quotas see many users.
 import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 
-const options = JSON.parse(process.argv[2]);
+const options = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 let next = 0;
-const result = await autocannon({
-  url: options.url,
-  method: options.method,
-  body: options.body,
-  connections: options.connections,
-  duration: options.duration,
-  headers: { 'Content-Type': 'application/json' },
-  setupClient: (client) => {
-    const token = options.tokens[next++ % options.tokens.length];
-    client.setHeaders({ 'Content-Type': 'application/json', Authorization: `Bearer ${token}` });
-  },
-});
+const headers = () => ({ 'Content-Type': 'application/json', Authorization: `Bearer ${options.tokens[next++ % options.tokens.length]}` });
+const result = options.overallRate ? await openLoop() : await closedLoop();
 process.stdout.write(JSON.stringify(result));
+
+function closedLoop() {
+  return autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.duration,
+    requests: [{ method: options.method, body: options.body, setupRequest: (req) => ({ ...req, headers: headers() }) }],
+  });
+}
+
+async function openLoop() {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const latencies = [];
+  let non2xx = 0;
+  let errors = 0;
+  const send = () =>
+    new Promise((resolve) => {
+      const started = performance.now();
+      const req = request(options.url, { method: options.method, agent, headers: headers() }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(performance.now() - started);
+          if (res.statusCode < 200 || res.statusCode > 299) non2xx += 1;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end(options.body);
+    });
+  const total = options.overallRate * options.duration;
+  const interval = 1000 / options.overallRate;
+  const start = performance.now();
+  const inFlight = [];
+  for (let i = 0; i < total; i += 1) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(send());
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (p) => Number((latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0).toFixed(1));
+  const average = latencies.reduce((sum, value) => sum + value, 0) / (latencies.length || 1);
+  return { requests: { average: latencies.length / seconds, total: latencies.length }, latency: { p50: at(50), p99: at(99), average }, non2xx, errors };
+}
