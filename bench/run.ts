@@ -17,7 +17,7 @@ import pg from 'pg';
 import { createMigrationDataSource } from '../src/database/migration-data-source.js';
 import { startEmbeddedPostgres } from '../scripts/local-stack/embedded-postgres.js';
 import { findFreePort } from '../scripts/local-stack/free-port.js';
-import { EMULATOR_CREDENTIALS, startS3Emulator } from '../scripts/local-stack/s3-emulator.js';
+import { EMULATOR_CREDENTIALS } from '../scripts/local-stack/s3-emulator.js';
 
 const run = promisify(execFile);
 const BUCKET = 'r2-files-bench';
@@ -46,7 +46,7 @@ const dir = join(tmpdir(), `r2-files-bench-${process.pid}`);
 mkdirSync(dir, { recursive: true, mode: 0o755 });
 console.log('Starting embedded PostgreSQL and the S3 emulator...');
 const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), database: 'bench', persistent: false, fast: true });
-const s3 = await startS3Emulator({ directory: join(dir, 's3'), bucket: BUCKET, corsOrigins: ['http://localhost'], resetOnClose: true });
+const s3 = await startEmulatorProcess();
 const migrations = createMigrationDataSource(postgres.url);
 await migrations.initialize();
 await migrations.runMigrations();
@@ -195,6 +195,28 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
+async function startEmulatorProcess(): Promise<{ endpoint: string; process: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'bench/s3-emulator-process.ts', join(dir, 's3'), BUCKET], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /READY (\S+)/.exec(output);
+      if (ready) resolve(ready[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the S3 emulator exited (${code}) before it was ready`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.stdin?.end();
+    await exited;
+  };
+  return { endpoint, process: child, stop };
+}
+
 async function waitForHealth(): Promise<void> {
   for (let i = 0; i < 200; i += 1) {
     const ok = await fetch(`${api}/health/ready`).then((r) => r.ok, () => false);
@@ -251,6 +273,7 @@ async function autocannon(url: string, options: { method?: string; tokens: strin
   writeFileSync(configFile, JSON.stringify(config));
   const { stdout } = await run(process.execPath, ['bench/load.mjs', configFile], { maxBuffer: 64 * MiB });
   const cpu = cpuShare(before, cpuByProcessGroup(), performance.now() - started);
+  printCpu(cpu);
   const result = JSON.parse(stdout) as {
     requests: { average: number; total: number };
     latency: { p50: number; p99: number; average: number };
@@ -258,20 +281,20 @@ async function autocannon(url: string, options: { method?: string; tokens: strin
     errors: number;
   };
   if (result.non2xx > 0 || result.errors > 0) console.warn(`  warning: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  console.log(`  CPU used during the run (100% = one core): API ${cpu.api}%, PostgreSQL ${cpu.postgres}%, load generator and the rest ${cpu.rest}%`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total, non2xx: result.non2xx, cpuPercent: cpu };
 }
 
 /**
- * CPU seconds used so far by the API process, the embedded PostgreSQL (postmaster and backends)
- * and everything else on the machine (mostly the load generator), from /proc. Shows which one a
+ * CPU seconds used so far by the API process, the embedded PostgreSQL (postmaster and backends),
+ * the S3 emulator and everything else on the machine (mostly the load generator), from /proc. Shows which one a
  * throughput figure is bound by on a 2-core machine where all three share the cores.
  */
-function cpuByProcessGroup(): { api: number; postgres: number; total: number } {
+function cpuByProcessGroup(): { api: number; postgres: number; store: number; total: number } {
   const ticksPerSecond = 100; // USER_HZ on Linux
   const postmaster = Number(readFileSync(join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
   let api = 0;
   let postgresTicks = 0;
+  let store = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -286,18 +309,29 @@ function cpuByProcessGroup(): { api: number; postgres: number; total: number } {
     const ticks = Number(fields[11]) + Number(fields[12]);
     const pid = Number(entry);
     if (pid === server.pid) api += ticks;
+    else if (pid === s3.process.pid) store += ticks;
     else if (pid === postmaster) postgresTicks += ticks + Number(fields[13]) + Number(fields[14]);
     else if (Number(fields[1]) === postmaster) postgresTicks += ticks;
   }
   const total = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1, 9).reduce((sum, n, i) => (i === 3 || i === 4 ? sum : sum + Number(n)), 0);
-  return { api: api / ticksPerSecond, postgres: postgresTicks / ticksPerSecond, total: total / ticksPerSecond };
+  return { api: api / ticksPerSecond, postgres: postgresTicks / ticksPerSecond, store: store / ticksPerSecond, total: total / ticksPerSecond };
+}
+
+function printCpu(cpu: ReturnType<typeof cpuShare>): void {
+  console.log(`  CPU used during the run (100% = one core): API ${cpu.api}%, PostgreSQL ${cpu.postgres}%, S3 emulator ${cpu.store}%, load generator and the rest ${cpu.rest}%`);
 }
 
 function cpuShare(before: ReturnType<typeof cpuByProcessGroup>, after: ReturnType<typeof cpuByProcessGroup>, elapsedMs: number) {
   const percent = (seconds: number) => Math.round((seconds / (elapsedMs / 1000)) * 100);
   const api = after.api - before.api;
   const postgresSeconds = after.postgres - before.postgres;
-  return { api: percent(api), postgres: percent(postgresSeconds), rest: Math.max(0, percent(after.total - before.total - api - postgresSeconds)) };
+  const store = after.store - before.store;
+  return {
+    api: percent(api),
+    postgres: percent(postgresSeconds),
+    store: percent(store),
+    rest: Math.max(0, percent(after.total - before.total - api - postgresSeconds - store)),
+  };
 }
 
 /** 200 requests one after the other, taking the header sets in turn (one per user, say). */
@@ -358,6 +392,8 @@ async function confirmLatency(concurrency: number, count: number) {
     uploaded.push({ headers, objectKey: presign.objectKey });
   });
   const times: number[] = [];
+  const cpuBefore = cpuByProcessGroup();
+  const started = performance.now();
   await inParallel(concurrency, count, async (i) => {
     const { headers, objectKey } = uploaded[i];
     const started = performance.now();
@@ -366,6 +402,7 @@ async function confirmLatency(concurrency: number, count: number) {
     times.push(performance.now() - started);
     if (saved.status !== 201) throw new Error(`save-metadata failed: ${saved.status}`);
   });
+  printCpu(cpuShare(cpuBefore, cpuByProcessGroup(), performance.now() - started));
   return { p50: percentile(times, 50), p99: percentile(times, 99), confirms: times.length };
 }
 
@@ -385,6 +422,8 @@ async function baselineInsertAndHead(concurrency: number, seconds: number) {
   await s3Client.send(new (await import('@aws-sdk/client-s3')).PutObjectCommand({ Bucket: BUCKET, Key: key, Body: randomBytes(64 * 1024) }));
   const pool = new pg.Pool({ connectionString: postgres.url, max: concurrency });
   const times: number[] = [];
+  const cpuBefore = cpuByProcessGroup();
+  const runStarted = performance.now();
   const end = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -398,6 +437,7 @@ async function baselineInsertAndHead(concurrency: number, seconds: number) {
       }
     }),
   );
+  printCpu(cpuShare(cpuBefore, cpuByProcessGroup(), performance.now() - runStarted));
   await pool.end();
   return { p50: percentile(times, 50), p99: percentile(times, 99), operations: times.length };
 }
