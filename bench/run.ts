@@ -266,14 +266,10 @@ function mintTokens(count: number): Promise<string[]> {
 /** autocannon in its own process (bench/load.mjs); returns throughput and latency percentiles. */
 async function autocannon(url: string, options: { method?: string; tokens: string[]; body?: string; overallRate?: number }) {
   const config = { url, method: options.method ?? 'GET', body: options.body, tokens: options.tokens, connections: CONNECTIONS, duration: DURATION, overallRate: options.overallRate };
-  const before = cpuByProcessGroup();
-  const started = performance.now();
   // Through a file: a thousand tokens do not fit in one command-line argument.
   const configFile = join(dir, 'load.json');
   writeFileSync(configFile, JSON.stringify(config));
-  const { stdout } = await run(process.execPath, ['bench/load.mjs', configFile], { maxBuffer: 64 * MiB });
-  const cpu = cpuShare(before, cpuByProcessGroup(), performance.now() - started);
-  printCpu(cpu);
+  const { value: stdout, cpu } = await withCpuShown(async () => (await run(process.execPath, ['bench/load.mjs', configFile], { maxBuffer: 64 * MiB })).stdout);
   const result = JSON.parse(stdout) as {
     requests: { average: number; total: number };
     latency: { p50: number; p99: number; average: number };
@@ -286,8 +282,8 @@ async function autocannon(url: string, options: { method?: string; tokens: strin
 
 /**
  * CPU seconds used so far by the API process, the embedded PostgreSQL (postmaster and backends),
- * the S3 emulator and everything else on the machine (mostly the load generator), from /proc. Shows which one a
- * throughput figure is bound by on a 2-core machine where all three share the cores.
+ * the S3 emulator and everything else on the machine (mostly the load generator), from /proc. Shows
+ * which one a figure is bound by on a 2-core machine where all of them share the cores.
  */
 function cpuByProcessGroup(): { api: number; postgres: number; store: number; total: number } {
   const ticksPerSecond = 100; // USER_HZ on Linux
@@ -317,8 +313,14 @@ function cpuByProcessGroup(): { api: number; postgres: number; store: number; to
   return { api: api / ticksPerSecond, postgres: postgresTicks / ticksPerSecond, store: store / ticksPerSecond, total: total / ticksPerSecond };
 }
 
-function printCpu(cpu: ReturnType<typeof cpuShare>): void {
+/** Runs `work` and prints the CPU each party used meanwhile. */
+async function withCpuShown<T>(work: () => Promise<T>): Promise<{ value: T; cpu: ReturnType<typeof cpuShare> }> {
+  const before = cpuByProcessGroup();
+  const started = performance.now();
+  const value = await work();
+  const cpu = cpuShare(before, cpuByProcessGroup(), performance.now() - started);
   console.log(`  CPU used during the run (100% = one core): API ${cpu.api}%, PostgreSQL ${cpu.postgres}%, S3 emulator ${cpu.store}%, load generator and the rest ${cpu.rest}%`);
+  return { value, cpu };
 }
 
 function cpuShare(before: ReturnType<typeof cpuByProcessGroup>, after: ReturnType<typeof cpuByProcessGroup>, elapsedMs: number) {
@@ -352,6 +354,30 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+/** Presigns a small upload and PUTs `body` to the store; returns the object key. */
+async function presignAndPut(headers: Record<string, string>, body: Buffer): Promise<string> {
+  const presigned = await fetch(`${api}/presign-upload`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ fileName: 'a.bin', contentType: 'application/octet-stream', size: body.length }),
+  });
+  if (presigned.status !== 201) throw new Error(`presign failed: ${presigned.status}`);
+  const { presignedUrl, objectKey } = (await presigned.json()) as { presignedUrl: string; objectKey: string };
+  const put = await fetch(presignedUrl, { method: 'PUT', body, headers: { 'Content-Type': 'application/octet-stream' } });
+  if (!put.ok) throw new Error(`PUT failed: ${put.status}`);
+  return objectKey;
+}
+
+/** Confirms an uploaded object; returns the save-metadata latency in ms. */
+async function timedConfirm(headers: Record<string, string>, objectKey: string): Promise<number> {
+  const started = performance.now();
+  const saved = await fetch(`${api}/save-metadata`, { method: 'POST', headers, body: JSON.stringify({ objectKey }) });
+  await saved.arrayBuffer();
+  const elapsed = performance.now() - started;
+  if (saved.status !== 201) throw new Error(`save-metadata failed: ${saved.status}`);
+  return elapsed;
+}
+
 async function smallFileFlow(auth: Record<string, string>, concurrency: number, seconds: number) {
   const body = randomBytes(64 * 1024);
   const confirmTimes: number[] = [];
@@ -360,15 +386,7 @@ async function smallFileFlow(auth: Record<string, string>, concurrency: number, 
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < end) {
-        const presign = (await (
-          await fetch(`${api}/presign-upload`, { method: 'POST', headers: auth, body: JSON.stringify({ fileName: 'a.bin', contentType: 'application/octet-stream', size: body.length }) })
-        ).json()) as { presignedUrl: string; objectKey: string };
-        const put = await fetch(presign.presignedUrl, { method: 'PUT', body, headers: { 'Content-Type': 'application/octet-stream' } });
-        if (!put.ok) throw new Error(`PUT failed: ${put.status}`);
-        const started = performance.now();
-        const saved = await fetch(`${api}/save-metadata`, { method: 'POST', headers: auth, body: JSON.stringify({ objectKey: presign.objectKey }) });
-        confirmTimes.push(performance.now() - started);
-        if (saved.status !== 201) throw new Error(`save-metadata failed: ${saved.status}`);
+        confirmTimes.push(await timedConfirm(auth, await presignAndPut(auth, body)));
         uploads += 1;
       }
     }),
@@ -384,25 +402,15 @@ async function confirmLatency(concurrency: number, count: number) {
   const uploaded: { headers: Record<string, string>; objectKey: string }[] = [];
   await inParallel(concurrency, count, async (i) => {
     const headers = users[i % users.length];
-    const presign = (await (
-      await fetch(`${api}/presign-upload`, { method: 'POST', headers, body: JSON.stringify({ fileName: 'a.bin', contentType: 'application/octet-stream', size: body.length }) })
-    ).json()) as { presignedUrl: string; objectKey: string };
-    const put = await fetch(presign.presignedUrl, { method: 'PUT', body, headers: { 'Content-Type': 'application/octet-stream' } });
-    if (!put.ok) throw new Error(`PUT failed: ${put.status}`);
-    uploaded.push({ headers, objectKey: presign.objectKey });
+    uploaded.push({ headers, objectKey: await presignAndPut(headers, body) });
   });
   const times: number[] = [];
-  const cpuBefore = cpuByProcessGroup();
-  const started = performance.now();
-  await inParallel(concurrency, count, async (i) => {
-    const { headers, objectKey } = uploaded[i];
-    const started = performance.now();
-    const saved = await fetch(`${api}/save-metadata`, { method: 'POST', headers, body: JSON.stringify({ objectKey }) });
-    await saved.arrayBuffer();
-    times.push(performance.now() - started);
-    if (saved.status !== 201) throw new Error(`save-metadata failed: ${saved.status}`);
-  });
-  printCpu(cpuShare(cpuBefore, cpuByProcessGroup(), performance.now() - started));
+  await withCpuShown(() =>
+    inParallel(concurrency, count, async (i) => {
+      const { headers, objectKey } = uploaded[i];
+      times.push(await timedConfirm(headers, objectKey));
+    }),
+  );
   return { p50: percentile(times, 50), p99: percentile(times, 99), confirms: times.length };
 }
 
@@ -422,10 +430,8 @@ async function baselineInsertAndHead(concurrency: number, seconds: number) {
   await s3Client.send(new (await import('@aws-sdk/client-s3')).PutObjectCommand({ Bucket: BUCKET, Key: key, Body: randomBytes(64 * 1024) }));
   const pool = new pg.Pool({ connectionString: postgres.url, max: concurrency });
   const times: number[] = [];
-  const cpuBefore = cpuByProcessGroup();
-  const runStarted = performance.now();
   const end = Date.now() + seconds * 1000;
-  await Promise.all(
+  await withCpuShown(() => Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < end) {
         const started = performance.now();
@@ -436,8 +442,7 @@ async function baselineInsertAndHead(concurrency: number, seconds: number) {
         times.push(performance.now() - started);
       }
     }),
-  );
-  printCpu(cpuShare(cpuBefore, cpuByProcessGroup(), performance.now() - runStarted));
+  ));
   await pool.end();
   return { p50: percentile(times, 50), p99: percentile(times, 99), operations: times.length };
 }
