@@ -5,9 +5,10 @@
 //   take, as independent clients arrive. autocannon's own rate limit sends each second's quota in
 //   one burst, which measures its queueing rather than the server's latency.
 // Bearer tokens are taken in turn per request, so per-user locks and quotas see many users.
-import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+
+import autocannon from 'autocannon';
 
 const options = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 let next = 0;
@@ -62,5 +63,10 @@ async function openLoop() {
   latencies.sort((a, b) => a - b);
   const at = (p) => Number((latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0).toFixed(1));
   const average = latencies.reduce((sum, value) => sum + value, 0) / (latencies.length || 1);
-  return { requests: { average: latencies.length / seconds, total: latencies.length }, latency: { p50: at(50), p99: at(99), average }, non2xx, errors };
+  return {
+    requests: { average: latencies.length / seconds, total: latencies.length },
+    latency: { p50: at(50), p99: at(99), average },
+    non2xx,
+    errors,
+  };
 }

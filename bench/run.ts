@@ -5,19 +5,21 @@
  * - prints a table and writes bench/results.json.
  * Figures depend on the machine; the targets are those of the performance issue (2 cores).
  */
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SignJWT } from 'jose';
 import pg from 'pg';
-import { createMigrationDataSource } from '../src/database/migration-data-source.js';
+
 import { startEmbeddedPostgres } from '../scripts/local-stack/embedded-postgres.js';
 import { findFreePort } from '../scripts/local-stack/free-port.js';
 import { EMULATOR_CREDENTIALS } from '../scripts/local-stack/s3-emulator.js';
+import { createMigrationDataSource } from '../src/database/migration-data-source.js';
 
 const run = promisify(execFile);
 const BUCKET = 'r2-files-bench';
@@ -103,7 +105,11 @@ try {
   const writerTokens = await mintTokens(1000);
 
   console.log('\nUnloaded latency (one request at a time)');
-  const single = await sequentialLatency(`${api}/presign-upload`, writerTokens.map(bearer), JSON.stringify({ fileName: 'photo.png', contentType: 'image/png', size: 65536 }));
+  const single = await sequentialLatency(
+    `${api}/presign-upload`,
+    writerTokens.map(bearer),
+    JSON.stringify({ fileName: 'photo.png', contentType: 'image/png', size: 65536 }),
+  );
   record('presign unloaded: p50 / p99 (ms)', `${single.p50.toFixed(1)} / ${single.p99.toFixed(1)}`);
   const health = await sequentialLatency(`${api}/health`, [{}], undefined);
   record('GET /health unloaded: p50 (ms)', health.p50.toFixed(1));
@@ -139,14 +145,18 @@ try {
     record('save-metadata alone: latency p50 / p99 (ms)', `${confirms.p50.toFixed(1)} / ${confirms.p99.toFixed(1)}`);
     const baseline = await baselineInsertAndHead(8, DURATION);
     record('baseline INSERT + HeadObject: p50 / p99 (ms)', `${baseline.p50.toFixed(1)} / ${baseline.p99.toFixed(1)}`);
-    record('save-metadata vs baseline: p50 / p99 ratio', `${(confirms.p50 / baseline.p50).toFixed(2)}x / ${(confirms.p99 / baseline.p99).toFixed(2)}x`, '<= 2x');
+    record(
+      'save-metadata vs baseline: p50 / p99 ratio',
+      `${(confirms.p50 / baseline.p50).toFixed(2)}x / ${(confirms.p99 / baseline.p99).toFixed(2)}x`,
+      '<= 2x',
+    );
     results.flow = flow;
     results.confirms = confirms;
     results.baseline = baseline;
   }
 
   if (phase('list')) {
-    console.log('\nGET /files at 1,000,000 rows (100,000 of them the caller\'s)');
+    console.log("\nGET /files at 1,000,000 rows (100,000 of them the caller's)");
     await seedRows(userId);
     const listSingle = await sequentialLatency(`${api}/files?limit=50`, [auth], undefined);
     record('GET /files unloaded: p50 / p99 (ms)', `${listSingle.p50.toFixed(1)} / ${listSingle.p99.toFixed(1)}`);
@@ -169,7 +179,11 @@ try {
     // Three rounds (one multipart upload each): the median, and all three to show the spread.
     const rounds = [await tenThousandPartUrls(auth), await tenThousandPartUrls(auth), await tenThousandPartUrls(auth)];
     const times = rounds.map((round) => round.serverMs);
-    record('10,000 part URLs: server time, median of 3 (ms)', `${percentile(times, 50).toFixed(0)} (${times.map((ms) => ms.toFixed(0)).join(', ')})`, '< 1000');
+    record(
+      '10,000 part URLs: server time, median of 3 (ms)',
+      `${percentile(times, 50).toFixed(0)} (${times.map((ms) => ms.toFixed(0)).join(', ')})`,
+      '< 1000',
+    );
     results.partUrls = rounds;
   }
 
@@ -177,7 +191,11 @@ try {
     const rssAfter = rssMiB(server);
     console.log('\n1 GiB multipart upload through the store');
     const rssDuring = await oneGibUpload(auth);
-    record('API RSS idle / after the runs / peak during 1 GiB upload (MiB)', `${rssIdle} / ${rssAfter} / ${rssDuring}`, 'flat during upload');
+    record(
+      'API RSS idle / after the runs / peak during 1 GiB upload (MiB)',
+      `${rssIdle} / ${rssAfter} / ${rssDuring}`,
+      'flat during upload',
+    );
     results.rss = { idleMiB: rssIdle, afterRunsMiB: rssAfter, peakDuringUploadMiB: rssDuring };
   }
 
@@ -196,15 +214,19 @@ try {
 }
 
 async function startEmulatorProcess(): Promise<{ endpoint: string; process: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'bench/s3-emulator-process.ts', join(dir, 's3'), BUCKET], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', '@swc-node/register/esm-register', 'bench/s3-emulator-process.ts', join(dir, 's3'), BUCKET],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const endpoint = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /READY (\S+)/.exec(output);
-      if (ready) resolve(ready[1]);
+      if (ready?.[1]) resolve(ready[1]);
     });
     child.once('exit', (code) => reject(new Error(`the S3 emulator exited (${code}) before it was ready`)));
   });
@@ -219,7 +241,10 @@ async function startEmulatorProcess(): Promise<{ endpoint: string; process: Chil
 
 async function waitForHealth(): Promise<void> {
   for (let i = 0; i < 200; i += 1) {
-    const ok = await fetch(`${api}/health/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${api}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -265,11 +290,21 @@ function mintTokens(count: number): Promise<string[]> {
 
 /** autocannon in its own process (bench/load.mjs); returns throughput and latency percentiles. */
 async function autocannon(url: string, options: { method?: string; tokens: string[]; body?: string; overallRate?: number }) {
-  const config = { url, method: options.method ?? 'GET', body: options.body, tokens: options.tokens, connections: CONNECTIONS, duration: DURATION, overallRate: options.overallRate };
+  const config = {
+    url,
+    method: options.method ?? 'GET',
+    body: options.body,
+    tokens: options.tokens,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    overallRate: options.overallRate,
+  };
   // Through a file: a thousand tokens do not fit in one command-line argument.
   const configFile = join(dir, 'load.json');
   writeFileSync(configFile, JSON.stringify(config));
-  const { value: stdout, cpu } = await withCpuShown(async () => (await run(process.execPath, ['bench/load.mjs', configFile], { maxBuffer: 64 * MiB })).stdout);
+  const { value: stdout, cpu } = await withCpuShown(
+    async () => (await run(process.execPath, ['bench/load.mjs', configFile], { maxBuffer: 64 * MiB })).stdout,
+  );
   const result = JSON.parse(stdout) as {
     requests: { average: number; total: number };
     latency: { p50: number; p99: number; average: number };
@@ -277,7 +312,14 @@ async function autocannon(url: string, options: { method?: string; tokens: strin
     errors: number;
   };
   if (result.non2xx > 0 || result.errors > 0) console.warn(`  warning: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total, non2xx: result.non2xx, cpuPercent: cpu };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    cpuPercent: cpu,
+  };
 }
 
 /**
@@ -309,8 +351,17 @@ function cpuByProcessGroup(): { api: number; postgres: number; store: number; to
     else if (pid === postmaster) postgresTicks += ticks + Number(fields[13]) + Number(fields[14]);
     else if (Number(fields[1]) === postmaster) postgresTicks += ticks;
   }
-  const total = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1, 9).reduce((sum, n, i) => (i === 3 || i === 4 ? sum : sum + Number(n)), 0);
-  return { api: api / ticksPerSecond, postgres: postgresTicks / ticksPerSecond, store: store / ticksPerSecond, total: total / ticksPerSecond };
+  const total = readFileSync('/proc/stat', 'utf8')
+    .split('\n', 1)[0]!
+    .split(/\s+/)
+    .slice(1, 9)
+    .reduce((sum, n, i) => (i === 3 || i === 4 ? sum : sum + Number(n)), 0);
+  return {
+    api: api / ticksPerSecond,
+    postgres: postgresTicks / ticksPerSecond,
+    store: store / ticksPerSecond,
+    total: total / ticksPerSecond,
+  };
 }
 
 /** Runs `work` and prints the CPU each party used meanwhile. */
@@ -319,7 +370,9 @@ async function withCpuShown<T>(work: () => Promise<T>): Promise<{ value: T; cpu:
   const started = performance.now();
   const value = await work();
   const cpu = cpuShare(before, cpuByProcessGroup(), performance.now() - started);
-  console.log(`  CPU used during the run (100% = one core): API ${cpu.api}%, PostgreSQL ${cpu.postgres}%, S3 emulator ${cpu.store}%, load generator and the rest ${cpu.rest}%`);
+  console.log(
+    `  CPU used during the run (100% = one core): API ${cpu.api}%, PostgreSQL ${cpu.postgres}%, S3 emulator ${cpu.store}%, load generator and the rest ${cpu.rest}%`,
+  );
   return { value, cpu };
 }
 
@@ -401,13 +454,13 @@ async function confirmLatency(concurrency: number, count: number) {
   const users = (await mintTokens(Math.ceil(count / 50))).map(bearer);
   const uploaded: { headers: Record<string, string>; objectKey: string }[] = [];
   await inParallel(concurrency, count, async (i) => {
-    const headers = users[i % users.length];
+    const headers = users[i % users.length]!;
     uploaded.push({ headers, objectKey: await presignAndPut(headers, body) });
   });
   const times: number[] = [];
   await withCpuShown(() =>
     inParallel(concurrency, count, async (i) => {
-      const { headers, objectKey } = uploaded[i];
+      const { headers, objectKey } = uploaded[i]!;
       times.push(await timedConfirm(headers, objectKey));
     }),
   );
@@ -427,22 +480,27 @@ async function inParallel(concurrency: number, count: number, task: (index: numb
 /** What save-metadata fundamentally needs: one INSERT and one HeadObject, done by a minimal client. */
 async function baselineInsertAndHead(concurrency: number, seconds: number) {
   const key = `baseline-${randomUUID()}`;
-  await s3Client.send(new (await import('@aws-sdk/client-s3')).PutObjectCommand({ Bucket: BUCKET, Key: key, Body: randomBytes(64 * 1024) }));
+  await s3Client.send(
+    new (await import('@aws-sdk/client-s3')).PutObjectCommand({ Bucket: BUCKET, Key: key, Body: randomBytes(64 * 1024) }),
+  );
   const pool = new pg.Pool({ connectionString: postgres.url, max: concurrency });
   const times: number[] = [];
   const end = Date.now() + seconds * 1000;
-  await withCpuShown(() => Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        const started = performance.now();
-        await s3Client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
-        await pool.query(`INSERT INTO r2_files (object_key, user_id, file_name, content_type, status) VALUES ($1, 'baseline', 'a.bin', 'application/octet-stream', 'uploaded')`, [
-          `baseline-${randomUUID()}`,
-        ]);
-        times.push(performance.now() - started);
-      }
-    }),
-  ));
+  await withCpuShown(() =>
+    Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (Date.now() < end) {
+          const started = performance.now();
+          await s3Client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+          await pool.query(
+            `INSERT INTO r2_files (object_key, user_id, file_name, content_type, status) VALUES ($1, 'baseline', 'a.bin', 'application/octet-stream', 'uploaded')`,
+            [`baseline-${randomUUID()}`],
+          );
+          times.push(performance.now() - started);
+        }
+      }),
+    ),
+  );
   await pool.end();
   return { p50: percentile(times, 50), p99: percentile(times, 99), operations: times.length };
 }
@@ -474,7 +532,11 @@ async function cursorAt(userId: string, offset: number): Promise<string> {
 
 async function tenThousandPartUrls(auth: Record<string, string>) {
   const started = (await (
-    await fetch(`${api}/files/multipart`, { method: 'POST', headers: auth, body: JSON.stringify({ fileName: 'huge.bin', contentType: 'application/octet-stream', size: 10_000 * 5 * MiB }) })
+    await fetch(`${api}/files/multipart`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ fileName: 'huge.bin', contentType: 'application/octet-stream', size: 10_000 * 5 * MiB }),
+    })
   ).json()) as { uploadId: string; partCount: number; parts: unknown[] };
   if (started.partCount !== 10_000) throw new Error(`expected 10,000 parts, got: ${JSON.stringify(started)}`);
   let serverMs = 0;
@@ -482,7 +544,11 @@ async function tenThousandPartUrls(auth: Record<string, string>) {
   for (let from = 1; from <= 10_000; from += 1000) {
     const partNumbers = Array.from({ length: 1000 }, (_, i) => from + i);
     const t0 = performance.now();
-    const response = await fetch(`${api}/files/multipart/${encodeURIComponent(started.uploadId)}/part-urls`, { method: 'POST', headers: auth, body: JSON.stringify({ partNumbers }) });
+    const response = await fetch(`${api}/files/multipart/${encodeURIComponent(started.uploadId)}/part-urls`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ partNumbers }),
+    });
     const body = (await response.json()) as { parts: unknown[] };
     serverMs += performance.now() - t0;
     urls += body.parts.length;
@@ -495,7 +561,11 @@ async function tenThousandPartUrls(auth: Record<string, string>) {
 async function oneGibUpload(auth: Record<string, string>): Promise<number> {
   const size = 1024 * MiB;
   const started = (await (
-    await fetch(`${api}/files/multipart`, { method: 'POST', headers: auth, body: JSON.stringify({ fileName: 'one-gib.bin', contentType: 'application/octet-stream', size }) })
+    await fetch(`${api}/files/multipart`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ fileName: 'one-gib.bin', contentType: 'application/octet-stream', size }),
+    })
   ).json()) as { uploadId: string; partCount: number; partSize: number };
   const urls = (await (
     await fetch(`${api}/files/multipart/${encodeURIComponent(started.uploadId)}/part-urls`, {
@@ -518,7 +588,11 @@ async function oneGibUpload(auth: Record<string, string>): Promise<number> {
     }),
   );
   parts.sort((a, b) => a.partNumber - b.partNumber);
-  const done = await fetch(`${api}/files/multipart/${encodeURIComponent(started.uploadId)}/complete`, { method: 'POST', headers: auth, body: JSON.stringify({ parts }) });
+  const done = await fetch(`${api}/files/multipart/${encodeURIComponent(started.uploadId)}/complete`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ parts }),
+  });
   clearInterval(sampler);
   if (done.status !== 201) throw new Error(`completing the 1 GiB upload failed: ${done.status} ${await done.text()}`);
   return Math.max(peak, rssMiB(server));

@@ -5,11 +5,11 @@
  */
 import { startS3Emulator } from '../scripts/local-stack/s3-emulator.js';
 
-const [directory, bucket] = process.argv.slice(2);
+const [directory, bucket] = process.argv.slice(2) as [string, string];
 const s3 = await startS3Emulator({ directory, bucket, corsOrigins: ['http://localhost'], resetOnClose: true });
 process.stdout.write(`READY ${s3.endpoint}\n`);
 
-const stop = () => s3.stop().finally(() => process.exit(0));
+const stop = () => void s3.stop().finally(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.stdin.on('close', stop);
 process.stdin.resume();

@@ -4,9 +4,11 @@
  * applies migrations and serves the API. No Docker, no cloud account.
  */
 import 'reflect-metadata';
+
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+
 import { createMigrationDataSource } from '../src/database/migration-data-source.js';
 import { startEmbeddedPostgres } from './local-stack/embedded-postgres.js';
 import { EMULATOR_CREDENTIALS, startS3Emulator } from './local-stack/s3-emulator.js';
@@ -20,7 +22,12 @@ const s3Port = Number(process.env.DEV_S3_PORT ?? 9000);
 mkdirSync(DATA_DIR, { recursive: true, mode: 0o755 });
 
 console.log('Starting embedded PostgreSQL and the local S3 server (data in ./.data)...');
-const postgres = await startEmbeddedPostgres({ dataDir: resolve(DATA_DIR, 'postgres'), database: 'r2_files', persistent: true, port: postgresPort });
+const postgres = await startEmbeddedPostgres({
+  dataDir: resolve(DATA_DIR, 'postgres'),
+  database: 'r2_files',
+  persistent: true,
+  port: postgresPort,
+});
 const s3 = await startS3Emulator({
   directory: resolve(DATA_DIR, 's3'),
   bucket: BUCKET,

@@ -4,9 +4,10 @@
  * SWC (Jest, the dev runner) runs no TypeScript plugins, so those load this file instead.
  * Generated before build, dev, test and openapi; not committed.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+
 import { PluginMetadataGenerator } from '@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator.js';
 import { ReadonlyVisitor } from '@nestjs/swagger/plugin';
-import { readFileSync, writeFileSync } from 'node:fs';
 
 const nestCli = JSON.parse(readFileSync('nest-cli.json', 'utf8')) as {
   compilerOptions: { plugins: { name: string; options: Record<string, unknown> }[] };

@@ -4,8 +4,11 @@
  * when the committed file is out of date: run `npm run openapi` after changing the API.
  */
 import 'reflect-metadata';
+
 import { writeFileSync } from 'node:fs';
+
 import { NestFactory } from '@nestjs/core';
+
 import { OPENAPI_PLACEHOLDER_ENV, renderOpenApiDocument } from '../src/openapi/openapi-document.js';
 
 Object.assign(process.env, OPENAPI_PLACEHOLDER_ENV);

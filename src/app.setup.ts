@@ -1,9 +1,10 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { appConfig, type AppConfig } from './config/configuration.js';
+
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
+import { type AppConfig, appConfig } from './config/configuration.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi-document.js';
 
 /** JSON bodies are metadata only (the file bytes go straight to the store): keep them small. */

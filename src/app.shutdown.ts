@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 
@@ -9,7 +8,7 @@ import { Logger } from 'nestjs-pino';
  * Nest's own shutdown hooks would close the pool before the HTTP server has drained.
  */
 export function installGracefulShutdown(app: NestExpressApplication, timeoutMs: number): void {
-  const server = app.getHttpServer() as Server;
+  const server = app.getHttpServer();
   const logger = app.get(Logger);
   let started = false;
 

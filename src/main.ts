@@ -1,12 +1,15 @@
 import 'reflect-metadata';
+
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { AddressInfo } from 'node:net';
 import { Logger } from 'nestjs-pino';
-import { installGracefulShutdown } from './app.shutdown.js';
+
 import { configureApp } from './app.setup.js';
-import { appConfig, type AppConfig } from './config/configuration.js';
+import { installGracefulShutdown } from './app.shutdown.js';
+import { type AppConfig, appConfig } from './config/configuration.js';
 import { InvalidEnvironmentError, validateEnvironment } from './config/environment.js';
 
 export async function bootstrap(): Promise<NestExpressApplication> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
+
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -28,7 +29,10 @@ describe('auth', () => {
 
   it('refuses a second account for the same email, whatever its case', async () => {
     const user = await registerUser(t);
-    const again = await t.http.post('/auth/register').send({ email: `  ${user.email.toUpperCase()} `, password: 'another password' }).expect(409);
+    const again = await t.http
+      .post('/auth/register')
+      .send({ email: `  ${user.email.toUpperCase()} `, password: 'another password' })
+      .expect(409);
     expect(again.body).toMatchObject({ success: false, code: 'EMAIL_TAKEN', statusCode: 409 });
     const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM users WHERE email = $1', [user.email]);
     expect(count).toBe(1);
@@ -37,7 +41,10 @@ describe('auth', () => {
   it('answers unknown email and wrong password with the same 401', async () => {
     const user = await registerUser(t);
     const wrongPassword = await t.http.post('/auth/login').send({ email: user.email, password: 'not the password' }).expect(401);
-    const unknownEmail = await t.http.post('/auth/login').send({ email: `nobody-${Date.now()}@example.com`, password: 'not the password' }).expect(401);
+    const unknownEmail = await t.http
+      .post('/auth/login')
+      .send({ email: `nobody-${Date.now()}@example.com`, password: 'not the password' })
+      .expect(401);
     expect({ ...wrongPassword.body, requestId: null }).toEqual({ ...unknownEmail.body, requestId: null });
     expect(wrongPassword.body).toMatchObject({ success: false, code: 'INVALID_CREDENTIALS', error: 'Invalid email or password' });
   });
@@ -55,13 +62,21 @@ describe('auth', () => {
 
   describe('rejects bad tokens with 401 JSON', () => {
     const cases: [string, () => string, string][] = [
-      ['an expired token', () => jwt.sign(claims({ exp: Math.floor(Date.now() / 1000) - 60 }), secret(), { algorithm: 'HS256' }), 'TOKEN_EXPIRED'],
+      [
+        'an expired token',
+        () => jwt.sign(claims({ exp: Math.floor(Date.now() / 1000) - 60 }), secret(), { algorithm: 'HS256' }),
+        'TOKEN_EXPIRED',
+      ],
       ['a token signed with another secret', () => jwt.sign(claims(), 'x'.repeat(48), { algorithm: 'HS256' }), 'TOKEN_INVALID'],
       ['an alg:none token', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`, 'TOKEN_INVALID'],
       ['an HS512 token with the right secret', () => jwt.sign(claims(), secret(), { algorithm: 'HS512' }), 'TOKEN_INVALID'],
       ['a token from another issuer', () => jwt.sign(claims({ iss: 'someone-else' }), secret(), { algorithm: 'HS256' }), 'TOKEN_INVALID'],
       ['a token for another audience', () => jwt.sign(claims({ aud: 'another-api' }), secret(), { algorithm: 'HS256' }), 'TOKEN_INVALID'],
-      ['a token without a subject', () => jwt.sign({ iss: 'r2-files', aud: 'r2-files' }, secret(), { algorithm: 'HS256' }), 'TOKEN_INVALID'],
+      [
+        'a token without a subject',
+        () => jwt.sign({ iss: 'r2-files', aud: 'r2-files' }, secret(), { algorithm: 'HS256' }),
+        'TOKEN_INVALID',
+      ],
       ['a malformed token', () => 'not.a.jwt', 'TOKEN_INVALID'],
       ['garbage', () => 'garbage', 'TOKEN_INVALID'],
     ];

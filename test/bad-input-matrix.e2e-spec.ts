@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
+
 import { createBucketInspector } from './support/bucket.js';
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
 
@@ -28,7 +29,14 @@ const token = (claims: object, secret = process.env.JWT_SECRET as string, algori
   jwt.sign({ iss: 'r2-files', aud: 'r2-files', sub: 'someone', ...claims }, secret, { algorithm });
 
 /** Sends a request through the API and reads the error code. */
-async function api(ctx: Context, method: 'get' | 'post', path: string, body?: unknown, auth: Record<string, string> | null = ctx.owner.auth, raw?: { type: string; data: string }): Promise<Outcome> {
+async function api(
+  ctx: Context,
+  method: 'get' | 'post',
+  path: string,
+  body?: unknown,
+  auth: Record<string, string> | null = ctx.owner.auth,
+  raw?: { type: string; data: string },
+): Promise<Outcome> {
   let request = ctx.t.http[method](path);
   if (auth) request = request.set(auth);
   if (raw) request = request.set('Content-Type', raw.type).send(raw.data);
@@ -67,16 +75,41 @@ const CASES: [string, (ctx: Context) => Promise<Outcome>, number, string | RegEx
   ['presign with a fileName that is only a directory', (c) => presign(c, { ...ok, fileName: '../../etc/' }), 400, 'VALIDATION_FAILED'],
   ['presign with a NUL in the fileName', (c) => presign(c, { ...ok, fileName: 'a\u0000.png' }), 400, 'VALIDATION_FAILED'],
   ['presign with a newline in the fileName', (c) => presign(c, { ...ok, fileName: 'a\r\nb.png' }), 400, 'VALIDATION_FAILED'],
-  ['presign with a bidi override in the fileName', (c) => presign(c, { ...ok, fileName: 'invoice\u202egnp.exe' }), 400, 'VALIDATION_FAILED'],
+  [
+    'presign with a bidi override in the fileName',
+    (c) => presign(c, { ...ok, fileName: 'invoice\u202egnp.exe' }),
+    400,
+    'VALIDATION_FAILED',
+  ],
   ['presign with a 256-byte fileName', (c) => presign(c, { ...ok, fileName: `${'a'.repeat(252)}.png` }), 400, 'VALIDATION_FAILED'],
-  ['presign with a 128 × 2-byte-character fileName (256 bytes)', (c) => presign(c, { ...ok, fileName: 'é'.repeat(128) }), 400, 'VALIDATION_FAILED'],
+  [
+    'presign with a 128 × 2-byte-character fileName (256 bytes)',
+    (c) => presign(c, { ...ok, fileName: 'é'.repeat(128) }),
+    400,
+    'VALIDATION_FAILED',
+  ],
   ['presign with a huge fileName', (c) => presign(c, { ...ok, fileName: 'x'.repeat(10_000) }), 400, 'VALIDATION_FAILED'],
   // presign: content types
   ['presign with a malformed contentType', (c) => presign(c, { ...ok, contentType: 'png' }), 400, 'VALIDATION_FAILED'],
   ['presign with a contentType without subtype', (c) => presign(c, { ...ok, contentType: 'image/' }), 400, 'VALIDATION_FAILED'],
-  ['presign with header injection in contentType', (c) => presign(c, { ...ok, contentType: 'image/png\r\nX-Evil: 1' }), 400, 'VALIDATION_FAILED'],
-  ['presign with a disallowed contentType', (c) => presign(c, { ...ok, fileName: 'a.html', contentType: 'text/html' }), 415, 'CONTENT_TYPE_NOT_ALLOWED'],
-  ['presign with an executable contentType', (c) => presign(c, { ...ok, fileName: 'a.exe', contentType: 'application/x-msdownload' }), 415, 'CONTENT_TYPE_NOT_ALLOWED'],
+  [
+    'presign with header injection in contentType',
+    (c) => presign(c, { ...ok, contentType: 'image/png\r\nX-Evil: 1' }),
+    400,
+    'VALIDATION_FAILED',
+  ],
+  [
+    'presign with a disallowed contentType',
+    (c) => presign(c, { ...ok, fileName: 'a.html', contentType: 'text/html' }),
+    415,
+    'CONTENT_TYPE_NOT_ALLOWED',
+  ],
+  [
+    'presign with an executable contentType',
+    (c) => presign(c, { ...ok, fileName: 'a.exe', contentType: 'application/x-msdownload' }),
+    415,
+    'CONTENT_TYPE_NOT_ALLOWED',
+  ],
   // presign: sizes
   ['presign with a negative size', (c) => presign(c, { ...ok, size: -1 }), 400, 'VALIDATION_FAILED'],
   ['presign with a zero size', (c) => presign(c, { ...ok, size: 0 }), 400, 'VALIDATION_FAILED'],
@@ -85,27 +118,94 @@ const CASES: [string, (ctx: Context) => Promise<Outcome>, number, string | RegEx
   ['presign with a size over the limit', (c) => presign(c, { ...ok, size: MAX + 1 }), 413, 'FILE_TOO_LARGE'],
   ['presign with an absurd size', (c) => presign(c, { ...ok, size: 1e30 }), 400, 'VALIDATION_FAILED'],
   // bodies
-  ['presign with a body that is not JSON', (c) => api(c, 'post', '/presign-upload', undefined, c.owner.auth, { type: 'application/json', data: '{"fileName":' }), 400, 'INVALID_JSON'],
-  ['presign with a JSON array body', (c) => api(c, 'post', '/presign-upload', undefined, c.owner.auth, { type: 'application/json', data: '[]' }), 400, 'VALIDATION_FAILED'],
-  ['presign with a form-encoded body', (c) => api(c, 'post', '/presign-upload', undefined, c.owner.auth, { type: 'application/x-www-form-urlencoded', data: 'fileName=a.png&contentType=image%2Fpng' }), 400, 'VALIDATION_FAILED'],
+  [
+    'presign with a body that is not JSON',
+    (c) => api(c, 'post', '/presign-upload', undefined, c.owner.auth, { type: 'application/json', data: '{"fileName":' }),
+    400,
+    'INVALID_JSON',
+  ],
+  [
+    'presign with a JSON array body',
+    (c) => api(c, 'post', '/presign-upload', undefined, c.owner.auth, { type: 'application/json', data: '[]' }),
+    400,
+    'VALIDATION_FAILED',
+  ],
+  [
+    'presign with a form-encoded body',
+    (c) =>
+      api(c, 'post', '/presign-upload', undefined, c.owner.auth, {
+        type: 'application/x-www-form-urlencoded',
+        data: 'fileName=a.png&contentType=image%2Fpng',
+      }),
+    400,
+    'VALIDATION_FAILED',
+  ],
   ['presign with an oversized body', (c) => presign(c, { ...ok, padding: 'x'.repeat(32 * 1024) }), 413, 'PAYLOAD_TOO_LARGE'],
   // save-metadata
   ['save-metadata without objectKey', (c) => confirm(c, {}), 400, 'VALIDATION_FAILED'],
   ['save-metadata with a numeric objectKey', (c) => confirm(c, { objectKey: 7 }), 400, 'VALIDATION_FAILED'],
   ['save-metadata with an empty objectKey', (c) => confirm(c, { objectKey: '' }), 400, 'VALIDATION_FAILED'],
   ['save-metadata with a huge objectKey', (c) => confirm(c, { objectKey: 'k'.repeat(5000) }), 400, 'VALIDATION_FAILED'],
-  ['save-metadata naming its own userId', (c) => confirm(c, { objectKey: c.ownerPending.objectKey, userId: c.intruder.id }), 400, 'VALIDATION_FAILED'],
+  [
+    'save-metadata naming its own userId',
+    (c) => confirm(c, { objectKey: c.ownerPending.objectKey, userId: c.intruder.id }),
+    400,
+    'VALIDATION_FAILED',
+  ],
   ['save-metadata with an unknown objectKey', (c) => confirm(c, { objectKey: 'does-not-exist.png' }), 404, 'UPLOAD_NOT_FOUND'],
-  ["save-metadata of another user's pending upload", (c) => confirm(c, { objectKey: c.ownerPending.objectKey }, c.intruder.auth), 404, 'UPLOAD_NOT_FOUND'],
-  ["save-metadata of another user's confirmed file", (c) => confirm(c, { objectKey: c.ownerConfirmed.objectKey }, c.intruder.auth), 404, 'UPLOAD_NOT_FOUND'],
-  ['save-metadata with a forged publicFileUrl', (c) => confirm(c, { objectKey: c.ownerPending.objectKey, publicFileUrl: 'https://evil.example/x.png' }), 400, 'VALIDATION_FAILED'],
+  [
+    "save-metadata of another user's pending upload",
+    (c) => confirm(c, { objectKey: c.ownerPending.objectKey }, c.intruder.auth),
+    404,
+    'UPLOAD_NOT_FOUND',
+  ],
+  [
+    "save-metadata of another user's confirmed file",
+    (c) => confirm(c, { objectKey: c.ownerConfirmed.objectKey }, c.intruder.auth),
+    404,
+    'UPLOAD_NOT_FOUND',
+  ],
+  [
+    'save-metadata with a forged publicFileUrl',
+    (c) => confirm(c, { objectKey: c.ownerPending.objectKey, publicFileUrl: 'https://evil.example/x.png' }),
+    400,
+    'VALIDATION_FAILED',
+  ],
   // tokens
   ['presign without a token', (c) => presign(c, ok, null), 401, 'AUTH_REQUIRED'],
-  ['presign with a token signed by another key', (c) => presign(c, ok, { Authorization: `Bearer ${token({ sub: c.owner.id }, 'k'.repeat(48))}` }), 401, 'TOKEN_INVALID'],
-  ['presign with an expired token', (c) => presign(c, ok, { Authorization: `Bearer ${token({ sub: c.owner.id, exp: Math.floor(Date.now() / 1000) - 10 })}` }), 401, 'TOKEN_EXPIRED'],
-  ['presign with an alg:none token', (c) => presign(c, ok, { Authorization: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: c.owner.id, iss: 'r2-files', aud: 'r2-files' })}.` }), 401, 'TOKEN_INVALID'],
-  ['save-metadata with a forged token for the owner', (c) => confirm(c, { objectKey: c.ownerPending.objectKey }, { Authorization: `Bearer ${token({ sub: c.owner.id }, 'k'.repeat(48))}` }), 401, 'TOKEN_INVALID'],
-  ['files list with a malformed token', (c) => api(c, 'get', '/files', undefined, { Authorization: 'Bearer abc.def' }), 401, 'TOKEN_INVALID'],
+  [
+    'presign with a token signed by another key',
+    (c) => presign(c, ok, { Authorization: `Bearer ${token({ sub: c.owner.id }, 'k'.repeat(48))}` }),
+    401,
+    'TOKEN_INVALID',
+  ],
+  [
+    'presign with an expired token',
+    (c) => presign(c, ok, { Authorization: `Bearer ${token({ sub: c.owner.id, exp: Math.floor(Date.now() / 1000) - 10 })}` }),
+    401,
+    'TOKEN_EXPIRED',
+  ],
+  [
+    'presign with an alg:none token',
+    (c) =>
+      presign(c, ok, {
+        Authorization: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: c.owner.id, iss: 'r2-files', aud: 'r2-files' })}.`,
+      }),
+    401,
+    'TOKEN_INVALID',
+  ],
+  [
+    'save-metadata with a forged token for the owner',
+    (c) => confirm(c, { objectKey: c.ownerPending.objectKey }, { Authorization: `Bearer ${token({ sub: c.owner.id }, 'k'.repeat(48))}` }),
+    401,
+    'TOKEN_INVALID',
+  ],
+  [
+    'files list with a malformed token',
+    (c) => api(c, 'get', '/files', undefined, { Authorization: 'Bearer abc.def' }),
+    401,
+    'TOKEN_INVALID',
+  ],
   // listing
   ['files list with limit 0', (c) => api(c, 'get', '/files?limit=0'), 400, 'VALIDATION_FAILED'],
   ['files list with a non-numeric limit', (c) => api(c, 'get', '/files?limit=ten'), 400, 'VALIDATION_FAILED'],
@@ -114,15 +214,55 @@ const CASES: [string, (ctx: Context) => Promise<Outcome>, number, string | RegEx
   ['files list with an unknown query parameter', (c) => api(c, 'get', `/files?userId=${c.intruder.id}`), 400, 'VALIDATION_FAILED'],
   // auth routes
   ['register without a password', (c) => api(c, 'post', '/auth/register', { email: 'x@example.com' }, null), 400, 'VALIDATION_FAILED'],
-  ['register with a 10 kB password', (c) => api(c, 'post', '/auth/register', { email: 'x@example.com', password: 'p'.repeat(10_000) }, null), 400, 'VALIDATION_FAILED'],
-  ['login with an array email', (c) => api(c, 'post', '/auth/login', { email: [c.owner.email], password: c.owner.password }, null), 400, 'VALIDATION_FAILED'],
-  ['login with a wrong password', (c) => api(c, 'post', '/auth/login', { email: c.owner.email, password: 'wrong password!' }, null), 401, 'INVALID_CREDENTIALS'],
+  [
+    'register with a 10 kB password',
+    (c) => api(c, 'post', '/auth/register', { email: 'x@example.com', password: 'p'.repeat(10_000) }, null),
+    400,
+    'VALIDATION_FAILED',
+  ],
+  [
+    'login with an array email',
+    (c) => api(c, 'post', '/auth/login', { email: [c.owner.email], password: c.owner.password }, null),
+    400,
+    'VALIDATION_FAILED',
+  ],
+  [
+    'login with a wrong password',
+    (c) => api(c, 'post', '/auth/login', { email: c.owner.email, password: 'wrong password!' }, null),
+    401,
+    'INVALID_CREDENTIALS',
+  ],
   // the store itself
-  ['a presigned URL with its key changed', (c) => store(c.target.presignedUrl.replace(c.target.objectKey, `${c.target.objectKey}-other`), '0123456789'), 403, /SignatureDoesNotMatch|AccessDenied/],
-  ['a presigned URL with a tampered signature', (c) => store(c.target.presignedUrl.replace(/X-Amz-Signature=[0-9a-f]{4}/, 'X-Amz-Signature=0000'), '0123456789'), 403, /SignatureDoesNotMatch|AccessDenied/],
-  ['a presigned URL with a longer expiry', (c) => store(c.target.presignedUrl.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604800'), '0123456789'), 403, /SignatureDoesNotMatch|AccessDenied/],
-  ['a body larger than the signed size', (c) => store(c.target.presignedUrl, '0123456789-and-more'), 403, /SignatureDoesNotMatch|AccessDenied/],
-  ['a body with another Content-Type than signed', (c) => store(c.target.presignedUrl, '0123456789', 'text/html'), 403, /SignatureDoesNotMatch|AccessDenied/],
+  [
+    'a presigned URL with its key changed',
+    (c) => store(c.target.presignedUrl.replace(c.target.objectKey, `${c.target.objectKey}-other`), '0123456789'),
+    403,
+    /SignatureDoesNotMatch|AccessDenied/,
+  ],
+  [
+    'a presigned URL with a tampered signature',
+    (c) => store(c.target.presignedUrl.replace(/X-Amz-Signature=[0-9a-f]{4}/, 'X-Amz-Signature=0000'), '0123456789'),
+    403,
+    /SignatureDoesNotMatch|AccessDenied/,
+  ],
+  [
+    'a presigned URL with a longer expiry',
+    (c) => store(c.target.presignedUrl.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604800'), '0123456789'),
+    403,
+    /SignatureDoesNotMatch|AccessDenied/,
+  ],
+  [
+    'a body larger than the signed size',
+    (c) => store(c.target.presignedUrl, '0123456789-and-more'),
+    403,
+    /SignatureDoesNotMatch|AccessDenied/,
+  ],
+  [
+    'a body with another Content-Type than signed',
+    (c) => store(c.target.presignedUrl, '0123456789', 'text/html'),
+    403,
+    /SignatureDoesNotMatch|AccessDenied/,
+  ],
   ['an expired presigned URL', (c) => store(c.expiredUrl, 'late'), 403, /AccessDenied|ExpiredToken|RequestExpired/],
 ];
 
@@ -160,7 +300,11 @@ describe('bad-input matrix: every mistake is a clear 4xx that changes nothing', 
     ctx.target = await start({ fileName: 'target.txt', contentType: 'text/plain', size: 10 });
 
     shortLived = await createTestApp({ PRESIGN_EXPIRES_IN: '1' });
-    const expired = await shortLived.http.post('/presign-upload').set(ctx.owner.auth).send({ fileName: 'late.txt', contentType: 'text/plain' }).expect(201);
+    const expired = await shortLived.http
+      .post('/presign-upload')
+      .set(ctx.owner.auth)
+      .send({ fileName: 'late.txt', contentType: 'text/plain' })
+      .expect(201);
     ctx.expiredUrl = expired.body.presignedUrl;
     await new Promise((resolve) => setTimeout(resolve, 2100));
   });

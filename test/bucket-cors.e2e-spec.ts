@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { uploadCorsRules } from '../src/storage/bucket-cors.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 

@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import selfsigned from 'selfsigned';
+
 import { type RunningPostgres, startEmbeddedPostgres } from '../scripts/local-stack/embedded-postgres.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -28,7 +30,7 @@ describe('database over TLS (sslmode=require, as Neon gives it)', () => {
     writeFileSync(keyFile, pems.private, { mode: 0o600 });
     // As root, PostgreSQL runs as the `postgres` OS user, and refuses a key it does not own.
     if (process.getuid?.() === 0) {
-      const [uid, gid] = ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres']).toString().trim()));
+      const [uid, gid] = ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres']).toString().trim())) as [number, number];
       chownSync(keyFile, uid, gid);
     }
     postgres = await startEmbeddedPostgres({

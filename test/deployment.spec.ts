@@ -1,6 +1,8 @@
-import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+
+import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
+
 import { validateEnvironment } from '../src/config/environment.js';
 
 /*
@@ -20,20 +22,30 @@ interface Service {
   healthcheck?: { test: string[] };
 }
 
-const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
-const { postgres, minio, api } = compose.services;
-const init = compose.services['minio-init'];
+const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+/** A service the compose file must define (the test fails with its name otherwise). */
+function service(name: string): Service {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+}
+const [postgres, minio, api, init] = ['postgres', 'minio', 'api', 'minio-init'].map(service) as [Service, Service, Service, Service];
 /** `${VAR:-default}` as compose would expand it with VAR unset. */
 const expand = (value: string) => value.replace(/\$\{\w+:-([^}]*)\}/g, '$1');
-const apiEnv = Object.fromEntries(Object.entries(api.environment ?? {}).map(([key, value]) => [key, expand(String(value))]));
+const apiVariables = Object.fromEntries(Object.entries(api.environment ?? {}).map(([key, value]) => [key, expand(String(value))]));
+/** One of the API's variables; a missing one reads as '' so the assertions below fail with a readable diff. */
+const apiEnv = (name: string): string => apiVariables[name] ?? '';
 
 describe('docker-compose.yml', () => {
-  it("gives the API an environment its own validation accepts (every required variable, valid values)", () => {
-    expect(() => validateEnvironment(apiEnv)).not.toThrow();
+  it('gives the API an environment its own validation accepts (every required variable, valid values)', () => {
+    expect(() => validateEnvironment(apiVariables)).not.toThrow();
   });
 
   it('points DATABASE_URL at the postgres service with its credentials and database', () => {
-    const url = new URL(apiEnv.DATABASE_URL);
+    const url = new URL(apiEnv('DATABASE_URL'));
     expect(url.hostname).toBe('postgres');
     expect(url.port || '5432').toBe('5432');
     expect(decodeURIComponent(url.username)).toBe(postgres.environment?.POSTGRES_USER);
@@ -42,22 +54,24 @@ describe('docker-compose.yml', () => {
   });
 
   it('points the store at the minio service, with its credentials, and presigns for the published port', () => {
-    const endpoint = new URL(apiEnv.S3_ENDPOINT);
+    const endpoint = new URL(apiEnv('S3_ENDPOINT'));
     expect(endpoint.hostname).toBe('minio');
     expect(minio.command).toContain('server /data');
-    expect(apiEnv.R2_ACCESS_KEY_ID).toBe(minio.environment?.MINIO_ROOT_USER);
-    expect(apiEnv.R2_SECRET_ACCESS_KEY).toBe(minio.environment?.MINIO_ROOT_PASSWORD);
-    const presign = new URL(apiEnv.S3_PRESIGN_ENDPOINT);
+    expect(apiEnv('R2_ACCESS_KEY_ID')).toBe(minio.environment?.MINIO_ROOT_USER);
+    expect(apiEnv('R2_SECRET_ACCESS_KEY')).toBe(minio.environment?.MINIO_ROOT_PASSWORD);
+    const presign = new URL(apiEnv('S3_PRESIGN_ENDPOINT'));
     expect(minio.ports).toContain(`${presign.port}:${endpoint.port}`);
   });
 
   it('creates the bucket the API uses, with anonymous reads for its public URL', () => {
     const script = ([] as string[]).concat(init.entrypoint ?? []).join(' ');
-    const bucket = apiEnv.R2_BUCKET_NAME;
+    const bucket = apiEnv('R2_BUCKET_NAME');
     expect(script).toContain(`mc mb --ignore-existing local/${bucket}`);
     expect(script).toContain(`mc anonymous set download local/${bucket}`);
-    expect(apiEnv.R2_PUBLIC_BASE_URL).toBe(`${apiEnv.S3_PRESIGN_ENDPOINT}/${bucket}`);
-    expect(minio.environment?.MINIO_API_CORS_ALLOW_ORIGIN?.split(',')).toEqual(expect.arrayContaining(apiEnv.API_CORS_ORIGINS.split(',')));
+    expect(apiEnv('R2_PUBLIC_BASE_URL')).toBe(`${apiEnv('S3_PRESIGN_ENDPOINT')}/${bucket}`);
+    expect(minio.environment?.MINIO_API_CORS_ALLOW_ORIGIN?.split(',')).toEqual(
+      expect.arrayContaining(apiEnv('API_CORS_ORIGINS').split(',')),
+    );
   });
 
   it('starts the API after healthy dependencies, publishes its port and checks its health', () => {
@@ -68,14 +82,14 @@ describe('docker-compose.yml', () => {
     });
     expect(init.depends_on).toEqual({ minio: { condition: 'service_healthy' } });
     expect(postgres.healthcheck && minio.healthcheck && api.healthcheck).toBeTruthy();
-    expect(api.ports).toContain(`${apiEnv.PORT}:${apiEnv.PORT}`);
-    expect(api.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${apiEnv.PORT}/health`);
+    expect(api.ports).toContain(`${apiEnv('PORT')}:${apiEnv('PORT')}`);
+    expect(api.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${apiEnv('PORT')}/health`);
   });
 
   it('keeps data in named volumes and pins the PostgreSQL major', () => {
     expect(postgres.image).toMatch(/^postgres:\d+/);
     for (const service of [postgres, minio]) {
-      const [volume] = (service.volumes ?? [])[0].split(':');
+      const [volume] = (service.volumes?.[0] ?? '').split(':');
       expect(Object.keys(compose.volumes)).toContain(volume);
     }
   });

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac, KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHmac, KeyObject, type webcrypto } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
 
 const ISSUER = 'https://idp.example.com/';
@@ -17,6 +19,11 @@ describe('external identity provider (JWKS)', () => {
   let served: JWK[] = [];
   let fetches = 0;
   const keys: Record<string, { pair: KeyPair; alg: 'RS256' | 'ES256' }> = {};
+  const keyOf = (kid: string) => {
+    const key = keys[kid];
+    if (!key) throw new Error(`no test key ${kid}`);
+    return key;
+  };
 
   const addKey = async (kid: string, alg: 'RS256' | 'ES256') => {
     const pair = await generateKeyPair(alg, { extractable: true });
@@ -25,18 +32,18 @@ describe('external identity provider (JWKS)', () => {
   };
   const token = (kid: string, claims: { iss?: string; aud?: string; sub?: string; expiresIn?: string | number } = {}) =>
     new SignJWT({ email: `${claims.sub ?? 'idp-user-1'}@idp.example.com` })
-      .setProtectedHeader({ alg: keys[kid].alg, kid })
+      .setProtectedHeader({ alg: keyOf(kid).alg, kid })
       .setIssuer(claims.iss ?? ISSUER)
       .setAudience(claims.aud ?? AUDIENCE)
       .setSubject(claims.sub ?? 'idp-user-1')
       .setIssuedAt()
       .setExpirationTime(claims.expiresIn ?? '5m')
-      .sign(keys[kid].pair.privateKey);
+      .sign(keyOf(kid).pair.privateKey);
   const me = (bearer: string) => t.http.get('/auth/me').set('Authorization', `Bearer ${bearer}`);
 
   beforeAll(async () => {
     served = [await addKey('rsa-1', 'RS256'), await addKey('ec-1', 'ES256')];
-    jwksServer = createServer((request, response) => {
+    jwksServer = createServer((_request, response) => {
       fetches += 1;
       response.setHeader('Content-Type', 'application/json');
       response.end(JSON.stringify({ keys: served }));
@@ -62,7 +69,11 @@ describe('external identity provider (JWKS)', () => {
 
   it('lets an external user upload, owning the file by sub', async () => {
     const bearer = await token('rsa-1', { sub: 'idp-uploader' });
-    const presign = await t.http.post('/presign-upload').set('Authorization', `Bearer ${bearer}`).send({ fileName: 'a.txt', contentType: 'text/plain' }).expect(201);
+    const presign = await t.http
+      .post('/presign-upload')
+      .set('Authorization', `Bearer ${bearer}`)
+      .send({ fileName: 'a.txt', contentType: 'text/plain' })
+      .expect(201);
     const [row] = await t.db.query('SELECT user_id FROM r2_files WHERE object_key = $1', [presign.body.objectKey]);
     expect(row.user_id).toBe('idp-uploader');
   });
@@ -91,7 +102,7 @@ describe('external identity provider (JWKS)', () => {
   });
 
   it('refuses an HS256 token signed with the public key as secret (algorithm confusion)', async () => {
-    const publicPem = KeyObject.from(keys['rsa-1'].pair.publicKey as webcrypto.CryptoKey).export({ type: 'spki', format: 'pem' }).toString();
+    const publicPem = KeyObject.from(keyOf('rsa-1').pair.publicKey).export({ type: 'spki', format: 'pem' }).toString();
     const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
     const unsigned = `${b64({ alg: 'HS256', typ: 'JWT', kid: 'rsa-1' })}.${b64({ sub: 'attacker', iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + 300 })}`;

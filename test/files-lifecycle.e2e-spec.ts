@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { PendingUploadsSweeper } from '../src/files/cleanup/pending-uploads.sweeper.js';
 import { createBucketInspector } from './support/bucket.js';
 import { pngBytes } from './support/fixtures.js';
@@ -50,7 +51,10 @@ describe('reading and deleting files', () => {
       const first = await t.http.get('/files?limit=2').set(user.auth).expect(200);
       await uploadFile(t, user.auth, 'new-1.txt', 'text/plain', 'new');
       await uploadFile(t, user.auth, 'new-2.txt', 'text/plain', 'new');
-      const second = await t.http.get(`/files?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`).set(user.auth).expect(200);
+      const second = await t.http
+        .get(`/files?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`)
+        .set(user.auth)
+        .expect(200);
       const walked = [...first.body.items, ...second.body.items].map((f: { id: number }) => f.id);
       expect(walked).toEqual([...before].reverse());
       expect(second.body.nextCursor).toBeNull();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
 
 /** Client mistakes get a 4xx in the API's error shape, and change nothing. */
@@ -35,7 +36,12 @@ describe('HTTP errors', () => {
   });
 
   it('a body that is not JSON is a 400 INVALID_JSON', async () => {
-    const response = await t.http.post('/presign-upload').set(auth).set('Content-Type', 'application/json').send('{"fileName": ').expect(400);
+    const response = await t.http
+      .post('/presign-upload')
+      .set(auth)
+      .set('Content-Type', 'application/json')
+      .send('{"fileName": ')
+      .expect(400);
     expect(response.body).toMatchObject({ success: false, code: 'INVALID_JSON', statusCode: 400 });
   });
 

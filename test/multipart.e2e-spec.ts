@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { PendingUploadsSweeper } from '../src/files/cleanup/pending-uploads.sweeper.js';
 import { createBucketInspector } from './support/bucket.js';
 import { pngBytes } from './support/fixtures.js';
@@ -24,7 +26,8 @@ describe('multipart uploads', () => {
     const response = await fetch(part.url, { method: 'PUT', body: bytes });
     return { status: response.status, etag: response.headers.get('etag') as string };
   };
-  const slice = (file: Buffer, part: PartUrl, partSize: number) => file.subarray((part.partNumber - 1) * partSize, (part.partNumber - 1) * partSize + part.size);
+  const slice = (file: Buffer, part: PartUrl, partSize: number) =>
+    file.subarray((part.partNumber - 1) * partSize, (part.partNumber - 1) * partSize + part.size);
 
   beforeAll(async () => {
     t = await createTestApp({ MULTIPART_PART_SIZE: String(5 * MiB), MULTIPART_URLS_PER_REQUEST: '2', UPLOAD_MAX_SIZE: String(64 * MiB) });
@@ -38,7 +41,13 @@ describe('multipart uploads', () => {
     const user = await registerUser(t);
     const file = pngBytes(12 * MiB + 123);
     const started = await start(user, { fileName: 'big picture.png', contentType: 'image/png', size: file.length }).expect(201);
-    expect(started.body).toMatchObject({ success: true, uploadId: expect.any(String), partSize: 5 * MiB, partCount: 3, publicFileUrl: null });
+    expect(started.body).toMatchObject({
+      success: true,
+      uploadId: expect.any(String),
+      partSize: 5 * MiB,
+      partCount: 3,
+      publicFileUrl: null,
+    });
     expect(started.body.parts.map((p: PartUrl) => [p.partNumber, p.size])).toEqual([
       [1, 5 * MiB],
       [2, 5 * MiB],
@@ -47,7 +56,11 @@ describe('multipart uploads', () => {
       expect([...new URL(part.url).searchParams.keys()].filter((k) => k.toLowerCase().includes('checksum'))).toEqual([]);
     }
 
-    const more = await t.http.post(`/files/multipart/${started.body.uploadId}/part-urls`).set(user.auth).send({ partNumbers: [3] }).expect(200);
+    const more = await t.http
+      .post(`/files/multipart/${started.body.uploadId}/part-urls`)
+      .set(user.auth)
+      .send({ partNumbers: [3] })
+      .expect(200);
     expect(more.body.parts).toEqual([{ partNumber: 3, url: expect.any(String), size: 2 * MiB + 123 }]);
 
     const parts: { partNumber: number; etag: string }[] = [];
@@ -60,7 +73,12 @@ describe('multipart uploads', () => {
     const completed = await t.http.post(`/files/multipart/${started.body.uploadId}/complete`).set(user.auth).send({ parts }).expect(201);
     expect(completed.body).toEqual({
       success: true,
-      file: expect.objectContaining({ objectKey: started.body.objectKey, fileName: 'big picture.png', contentType: 'image/png', size: file.length }),
+      file: expect.objectContaining({
+        objectKey: started.body.objectKey,
+        fileName: 'big picture.png',
+        contentType: 'image/png',
+        size: file.length,
+      }),
     });
     expect((await t.storage.read(started.body.objectKey))?.equals(file)).toBe(true);
 
@@ -75,8 +93,14 @@ describe('multipart uploads', () => {
     const started = await start(user, { fileName: 'data.bin', contentType: 'application/octet-stream', size: file.length }).expect(201);
     const urls = [
       ...started.body.parts,
-      ...(await t.http.post(`/files/multipart/${started.body.uploadId}/part-urls`).set(user.auth).send({ partNumbers: [3] }).expect(200)).body.parts,
-    ] as PartUrl[];
+      ...(
+        await t.http
+          .post(`/files/multipart/${started.body.uploadId}/part-urls`)
+          .set(user.auth)
+          .send({ partNumbers: [3] })
+          .expect(200)
+      ).body.parts,
+    ] as [PartUrl, PartUrl, PartUrl];
     // The client uploads parts 1 and 3, then "crashes".
     await putPart(urls[0], slice(file, urls[0], started.body.partSize));
     await putPart(urls[2], slice(file, urls[2], started.body.partSize));
@@ -105,7 +129,10 @@ describe('multipart uploads', () => {
     const done = await t.http.post(`/files/multipart/${started.body.uploadId}/complete`).set(user.auth).send({ parts }).expect(201);
     expect(done.body.file.size).toBe(file.length);
     expect((await t.storage.read(started.body.objectKey))?.equals(file)).toBe(true);
-    expect((await t.http.get(`/files/multipart/${started.body.uploadId}`).set(user.auth).expect(200)).body).toMatchObject({ status: 'uploaded', parts: [] });
+    expect((await t.http.get(`/files/multipart/${started.body.uploadId}`).set(user.auth).expect(200)).body).toMatchObject({
+      status: 'uploaded',
+      parts: [],
+    });
   });
 
   it('aborts: the parts are dropped and the upload is gone', async () => {
@@ -118,7 +145,12 @@ describe('multipart uploads', () => {
     const complete = await t.http
       .post(`/files/multipart/${started.body.uploadId}/complete`)
       .set(user.auth)
-      .send({ parts: [{ partNumber: 1, etag: 'x' }, { partNumber: 2, etag: 'y' }] })
+      .send({
+        parts: [
+          { partNumber: 1, etag: 'x' },
+          { partNumber: 2, etag: 'y' },
+        ],
+      })
       .expect(404);
     expect(complete.body.code).toBe('UPLOAD_NOT_FOUND');
     expect(await bucket.keys()).not.toContain(started.body.objectKey);
@@ -152,8 +184,16 @@ describe('multipart uploads', () => {
     const started = await start(owner, { fileName: 'x.bin', contentType: 'application/octet-stream', size: 100 }).expect(201);
     const id = started.body.uploadId;
     await t.http.get(`/files/multipart/${id}`).set(other.auth).expect(404);
-    await t.http.post(`/files/multipart/${id}/part-urls`).set(other.auth).send({ partNumbers: [1] }).expect(404);
-    await t.http.post(`/files/multipart/${id}/complete`).set(other.auth).send({ parts: [{ partNumber: 1, etag: 'x' }] }).expect(404);
+    await t.http
+      .post(`/files/multipart/${id}/part-urls`)
+      .set(other.auth)
+      .send({ partNumbers: [1] })
+      .expect(404);
+    await t.http
+      .post(`/files/multipart/${id}/complete`)
+      .set(other.auth)
+      .send({ parts: [{ partNumber: 1, etag: 'x' }] })
+      .expect(404);
     await t.http.delete(`/files/multipart/${id}`).set(other.auth).expect(404);
     await t.http.get(`/files/multipart/${id}`).set(owner.auth).expect(200);
   });
@@ -172,7 +212,11 @@ describe('multipart uploads', () => {
   it('refuses part numbers beyond the part count and incomplete part lists', async () => {
     const user = await registerUser(t);
     const started = await start(user, { fileName: 'x.bin', contentType: 'application/octet-stream', size: 6 * MiB }).expect(201);
-    const beyond = await t.http.post(`/files/multipart/${started.body.uploadId}/part-urls`).set(user.auth).send({ partNumbers: [3] }).expect(400);
+    const beyond = await t.http
+      .post(`/files/multipart/${started.body.uploadId}/part-urls`)
+      .set(user.auth)
+      .send({ partNumbers: [3] })
+      .expect(400);
     expect(beyond.body.details).toEqual([expect.objectContaining({ field: 'partNumbers' })]);
     const partial = await t.http
       .post(`/files/multipart/${started.body.uploadId}/complete`)

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { renderOpenApiDocument } from '../src/openapi/openapi-document.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -21,10 +23,20 @@ describe('OpenAPI document', () => {
   it('is served at /docs-json with bearer auth and schemas for every route', async () => {
     const { body: document } = await t.http.get('/docs-json').expect(200);
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    const operations = Object.entries(document.paths as Record<string, Record<string, { requestBody?: unknown; responses: Record<string, { content?: unknown }> }>>)
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
+    const operations = Object.entries(
+      document.paths as Record<string, Record<string, { requestBody?: unknown; responses: Record<string, { content?: unknown }> }>>,
+    ).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+    );
     expect(operations.map((o) => o.route)).toEqual(
-      expect.arrayContaining(['POST /presign-upload', 'POST /save-metadata', 'GET /files', 'POST /auth/register', 'POST /auth/login', 'GET /auth/me']),
+      expect.arrayContaining([
+        'POST /presign-upload',
+        'POST /save-metadata',
+        'GET /files',
+        'POST /auth/register',
+        'POST /auth/login',
+        'GET /auth/me',
+      ]),
     );
     for (const { route, operation } of operations) {
       const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'));

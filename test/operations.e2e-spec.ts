@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
-import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
+import { type ServerProcess, startServerProcess } from './support/server-process.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
 
 describe('operations', () => {
   let t: TestApp;
@@ -116,7 +118,7 @@ describe('operations', () => {
       const everything = server.output();
       expect(everything).not.toContain(accessToken);
       expect(everything).not.toContain(password);
-      expect(everything).not.toContain(new URL(presignedUrl).searchParams.get('X-Amz-Signature') as string);
+      expect(everything).not.toContain(new URL(presignedUrl).searchParams.get('X-Amz-Signature'));
       expect(everything.toLowerCase()).not.toContain('bearer ');
     });
 
@@ -128,7 +130,9 @@ describe('operations', () => {
       socket.on('data', (chunk) => (answer += chunk.toString()));
       const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
       // Headers and half the body: the request is in flight when the signal arrives.
-      socket.write(`POST /auth/register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
+      socket.write(
+        `POST /auth/register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+      );
       socket.write(body.slice(0, 10));
       await new Promise((resolve) => setTimeout(resolve, 200));
       server.child.kill('SIGTERM');

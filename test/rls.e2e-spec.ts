@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+
 import { ScopedTransactions } from '../src/database/scoped-transactions.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -53,12 +54,20 @@ describe('row level security on r2_files', () => {
     const rows = await asApp(admin, a, async () => (await admin.query('SELECT user_id FROM r2_files')).rows);
     expect(rows.length).toBe(2);
     expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([a]));
-    const explicit = await asApp(admin, a, async () => (await admin.query('SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1', [b])).rows[0].n);
+    const explicit = await asApp(
+      admin,
+      a,
+      async () => (await admin.query('SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1', [b])).rows[0].n,
+    );
     expect(explicit).toBe(0);
   });
 
   it("cannot update or delete B's rows as A", async () => {
-    const updated = await asApp(admin, a, async () => (await admin.query(`UPDATE r2_files SET file_name = 'pwned' WHERE user_id = $1`, [b])).rowCount);
+    const updated = await asApp(
+      admin,
+      a,
+      async () => (await admin.query(`UPDATE r2_files SET file_name = 'pwned' WHERE user_id = $1`, [b])).rowCount,
+    );
     const deleted = await asApp(admin, a, async () => (await admin.query('DELETE FROM r2_files WHERE user_id = $1', [b])).rowCount);
     expect({ updated, deleted }).toEqual({ updated: 0, deleted: 0 });
     const { rows } = await admin.query(`SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1 AND file_name = 'f.txt'`, [b]);
@@ -112,7 +121,7 @@ describe('row level security on r2_files', () => {
         [`${b}-expired`, `${b}-live`, b],
       );
       const scoped = t.app.get(ScopedTransactions);
-      const keys = await scoped.asSweeper(async (manager) => (await manager.query('SELECT object_key FROM r2_files')) as { object_key: string }[]);
+      const keys = await scoped.asSweeper((manager) => manager.query<{ object_key: string }[]>('SELECT object_key FROM r2_files'));
       expect(keys.map((k) => k.object_key)).toContain(`${b}-expired`);
       expect(keys.map((k) => k.object_key)).not.toContain(`${b}-live`);
       expect(keys.map((k) => k.object_key)).not.toContain(`${a}-0`);

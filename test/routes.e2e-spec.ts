@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
+
 import { IS_PUBLIC_KEY } from '../src/auth/decorators/public.decorator.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -27,7 +28,10 @@ function discoverRoutes(t: TestApp): Route[] {
         const handler = prototype[name];
         if (name === 'constructor' || typeof handler !== 'function' || !Reflect.hasMetadata(PATH_METADATA, handler)) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-        const path = `/${[prefix, String(Reflect.getMetadata(PATH_METADATA, handler))].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
+        const path = `/${[prefix, String(Reflect.getMetadata(PATH_METADATA, handler))].filter((p) => p && p !== '/').join('/')}`.replace(
+          /\/+/g,
+          '/',
+        );
         const isPublic = Reflect.getMetadata(IS_PUBLIC_KEY, handler) === true || Reflect.getMetadata(IS_PUBLIC_KEY, controller) === true;
         routes.push({ method, path, isPublic });
       }
@@ -47,7 +51,9 @@ describe('every route is public on purpose or guarded', () => {
 
   it('finds the routes (the walk below is not vacuous)', () => {
     const names = discoverRoutes(t).map((r) => `${r.method} ${r.path}`);
-    expect(names).toEqual(expect.arrayContaining(['POST /presign-upload', 'POST /save-metadata', 'GET /files', 'GET /auth/me', ...PUBLIC_ROUTES]));
+    expect(names).toEqual(
+      expect.arrayContaining(['POST /presign-upload', 'POST /save-metadata', 'GET /files', 'GET /auth/me', ...PUBLIC_ROUTES]),
+    );
   });
 
   it('opens exactly the allow-listed routes', () => {

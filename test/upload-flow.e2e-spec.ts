@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { pngBytes } from './support/fixtures.js';
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
 
@@ -20,7 +22,11 @@ describe('upload flow (seed walkthrough)', () => {
     expect(login.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 3600 });
     const auth = { Authorization: `Bearer ${login.body.accessToken}` };
 
-    const presign = await t.http.post('/presign-upload').set(auth).send({ fileName: 'test-image.png', contentType: 'image/png' }).expect(201);
+    const presign = await t.http
+      .post('/presign-upload')
+      .set(auth)
+      .send({ fileName: 'test-image.png', contentType: 'image/png' })
+      .expect(201);
     expect(presign.body).toMatchObject({
       success: true,
       presignedUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/r2-files-test\/.+X-Amz-Signature=/),
@@ -38,7 +44,11 @@ describe('upload flow (seed walkthrough)', () => {
     const put = await fetch(presign.body.presignedUrl, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'image/png' } });
     expect(put.status).toBe(200);
 
-    const saved = await t.http.post('/save-metadata').set(auth).send({ objectKey: presign.body.objectKey, publicFileUrl: null }).expect(201);
+    const saved = await t.http
+      .post('/save-metadata')
+      .set(auth)
+      .send({ objectKey: presign.body.objectKey, publicFileUrl: null })
+      .expect(201);
     expect(saved.body).toEqual({
       success: true,
       file: {
@@ -73,11 +83,23 @@ describe('upload flow (seed walkthrough)', () => {
 
   it('signs a declared size as Content-Length: a different body size is refused by the store', async () => {
     const user = await registerUser(t);
-    const presign = await t.http.post('/presign-upload').set(user.auth).send({ fileName: 'a.bin', contentType: 'application/octet-stream', size: 10 }).expect(201);
+    const presign = await t.http
+      .post('/presign-upload')
+      .set(user.auth)
+      .send({ fileName: 'a.bin', contentType: 'application/octet-stream', size: 10 })
+      .expect(201);
     expect(presign.body.uploadHeaders).toEqual({ 'Content-Type': 'application/octet-stream', 'Content-Length': '10' });
-    const tooBig = await fetch(presign.body.presignedUrl, { method: 'PUT', body: randomBytes(11), headers: { 'Content-Type': 'application/octet-stream' } });
+    const tooBig = await fetch(presign.body.presignedUrl, {
+      method: 'PUT',
+      body: randomBytes(11),
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
     expect(tooBig.status).toBe(403);
-    const exact = await fetch(presign.body.presignedUrl, { method: 'PUT', body: randomBytes(10), headers: { 'Content-Type': 'application/octet-stream' } });
+    const exact = await fetch(presign.body.presignedUrl, {
+      method: 'PUT',
+      body: randomBytes(10),
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
     expect(exact.status).toBe(200);
     const saved = await t.http.post('/save-metadata').set(user.auth).send({ objectKey: presign.body.objectKey }).expect(201);
     expect(saved.body.file.size).toBe(10);
@@ -85,7 +107,10 @@ describe('upload flow (seed walkthrough)', () => {
 
   it('puts no checksum parameters into presigned URLs (R2 and S3 would reject the upload)', async () => {
     const user = await registerUser(t);
-    for (const body of [{ fileName: 'a.txt', contentType: 'text/plain' }, { fileName: 'b.bin', contentType: 'application/octet-stream', size: 5 }]) {
+    for (const body of [
+      { fileName: 'a.txt', contentType: 'text/plain' },
+      { fileName: 'b.bin', contentType: 'application/octet-stream', size: 5 },
+    ]) {
       const presign = await t.http.post('/presign-upload').set(user.auth).send(body).expect(201);
       const url = new URL(presign.body.presignedUrl);
       const names = [...url.searchParams.keys()].map((name) => name.toLowerCase());
@@ -97,7 +122,11 @@ describe('upload flow (seed walkthrough)', () => {
 
   it('confirming twice returns the same file and keeps one row', async () => {
     const user = await registerUser(t);
-    const presign = await t.http.post('/presign-upload').set(user.auth).send({ fileName: 'twice.txt', contentType: 'text/plain' }).expect(201);
+    const presign = await t.http
+      .post('/presign-upload')
+      .set(user.auth)
+      .send({ fileName: 'twice.txt', contentType: 'text/plain' })
+      .expect(201);
     await fetch(presign.body.presignedUrl, { method: 'PUT', body: 'hello', headers: { 'Content-Type': 'text/plain' } });
     const [first, second] = await Promise.all([
       t.http.post('/save-metadata').set(user.auth).send({ objectKey: presign.body.objectKey }),
@@ -112,7 +141,11 @@ describe('upload flow (seed walkthrough)', () => {
 
   it('refuses to confirm before the object was uploaded, and keeps the upload pending', async () => {
     const user = await registerUser(t);
-    const presign = await t.http.post('/presign-upload').set(user.auth).send({ fileName: 'later.txt', contentType: 'text/plain' }).expect(201);
+    const presign = await t.http
+      .post('/presign-upload')
+      .set(user.auth)
+      .send({ fileName: 'later.txt', contentType: 'text/plain' })
+      .expect(201);
     const early = await t.http.post('/save-metadata').set(user.auth).send({ objectKey: presign.body.objectKey }).expect(409);
     expect(early.body).toMatchObject({ success: false, code: 'OBJECT_NOT_UPLOADED', statusCode: 409 });
     await fetch(presign.body.presignedUrl, { method: 'PUT', body: 'now', headers: { 'Content-Type': 'text/plain' } });
@@ -122,7 +155,11 @@ describe('upload flow (seed walkthrough)', () => {
   it("answers 404 for another user's key, exactly as for an unknown key, and changes nothing", async () => {
     const owner = await registerUser(t);
     const intruder = await registerUser(t);
-    const presign = await t.http.post('/presign-upload').set(owner.auth).send({ fileName: 'mine.txt', contentType: 'text/plain' }).expect(201);
+    const presign = await t.http
+      .post('/presign-upload')
+      .set(owner.auth)
+      .send({ fileName: 'mine.txt', contentType: 'text/plain' })
+      .expect(201);
     await fetch(presign.body.presignedUrl, { method: 'PUT', body: 'secret', headers: { 'Content-Type': 'text/plain' } });
 
     const foreign = await t.http.post('/save-metadata').set(intruder.auth).send({ objectKey: presign.body.objectKey }).expect(404);
@@ -153,9 +190,17 @@ describe('upload flow (seed walkthrough)', () => {
     const split = await createTestApp({ S3_PRESIGN_ENDPOINT: clientEndpoint });
     try {
       const user = await registerUser(split);
-      const presign = await split.http.post('/presign-upload').set(user.auth).send({ fileName: 'split.txt', contentType: 'text/plain' }).expect(201);
+      const presign = await split.http
+        .post('/presign-upload')
+        .set(user.auth)
+        .send({ fileName: 'split.txt', contentType: 'text/plain' })
+        .expect(201);
       expect(presign.body.presignedUrl.startsWith(`${clientEndpoint}/`)).toBe(true);
-      const put = await fetch(presign.body.presignedUrl, { method: 'PUT', body: 'via localhost', headers: { 'Content-Type': 'text/plain' } });
+      const put = await fetch(presign.body.presignedUrl, {
+        method: 'PUT',
+        body: 'via localhost',
+        headers: { 'Content-Type': 'text/plain' },
+      });
       expect(put.status).toBe(200);
       const saved = await split.http.post('/save-metadata').set(user.auth).send({ objectKey: presign.body.objectKey }).expect(201);
       expect(saved.body.file.size).toBe('via localhost'.length);

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { PendingUploadsSweeper } from '../src/files/cleanup/pending-uploads.sweeper.js';
 import { countPendingUpTo } from '../src/files/r2-files.repository.js';
 import { createBucketInspector } from './support/bucket.js';
@@ -16,8 +18,10 @@ describe('uploads that can be trusted', () => {
 
   const presign = (user: User, body: object) => t.http.post('/presign-upload').set(user.auth).send(body);
   const confirm = (user: User, objectKey: string) => t.http.post('/save-metadata').set(user.auth).send({ objectKey });
-  const put = (url: string, body: Buffer | string, contentType: string) => fetch(url, { method: 'PUT', body, headers: { 'Content-Type': contentType } });
-  const rowOf = async (objectKey: string) => (await t.db.query('SELECT status, size, content_type FROM r2_files WHERE object_key = $1', [objectKey]))[0];
+  const put = (url: string, body: Buffer | string, contentType: string) =>
+    fetch(url, { method: 'PUT', body, headers: { 'Content-Type': contentType } });
+  const rowOf = async (objectKey: string) =>
+    (await t.db.query('SELECT status, size, content_type FROM r2_files WHERE object_key = $1', [objectKey]))[0];
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -53,7 +57,11 @@ describe('uploads that can be trusted', () => {
       const strict = await createTestApp({ UPLOAD_REQUIRE_SIZE: 'true' });
       try {
         const user = await registerUser(strict);
-        const response = await strict.http.post('/presign-upload').set(user.auth).send({ fileName: 'a.txt', contentType: 'text/plain' }).expect(400);
+        const response = await strict.http
+          .post('/presign-upload')
+          .set(user.auth)
+          .send({ fileName: 'a.txt', contentType: 'text/plain' })
+          .expect(400);
         expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'size', problems: [expect.any(String)] }] });
       } finally {
         await strict.close();
@@ -62,7 +70,9 @@ describe('uploads that can be trusted', () => {
 
     it('caps the uploads a user may leave unconfirmed, even under concurrent requests', async () => {
       const user = await registerUser(t);
-      const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => presign(user, { fileName: `f${i}.txt`, contentType: 'text/plain' })));
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => presign(user, { fileName: `f${i}.txt`, contentType: 'text/plain' })),
+      );
       const statuses = responses.map((r) => r.status).sort();
       expect(statuses).toEqual([201, 201, 201, 429, 429, 429, 429, 429]);
       expect(responses.find((r) => r.status === 429)?.body).toMatchObject({ code: 'TOO_MANY_PENDING_UPLOADS' });
@@ -170,7 +180,9 @@ describe('uploads that can be trusted', () => {
       const abandonedWithout = await start('abandoned-2.txt', false);
       const recent = await start('recent.txt', true);
       // Expired, but still inside the sweeper's grace period (60 s here).
-      await t.db.query(`UPDATE r2_files SET expires_at = now() - interval '2 hours' WHERE object_key = ANY($1)`, [[abandonedWithObject, abandonedWithout]]);
+      await t.db.query(`UPDATE r2_files SET expires_at = now() - interval '2 hours' WHERE object_key = ANY($1)`, [
+        [abandonedWithObject, abandonedWithout],
+      ]);
       await t.db.query(`UPDATE r2_files SET expires_at = now() - interval '10 seconds' WHERE object_key = $1`, [recent]);
 
       const otherUser = await registerUser(t);
@@ -183,7 +195,9 @@ describe('uploads that can be trusted', () => {
       const keys = await bucket.keys();
       expect(keys).not.toContain(abandonedWithObject);
       expect(keys).toEqual(expect.arrayContaining([recent, kept.objectKey]));
-      const rows = await t.db.query('SELECT object_key FROM r2_files WHERE object_key = ANY($1)', [[abandonedWithObject, abandonedWithout, recent, kept.objectKey]]);
+      const rows = await t.db.query('SELECT object_key FROM r2_files WHERE object_key = ANY($1)', [
+        [abandonedWithObject, abandonedWithout, recent, kept.objectKey],
+      ]);
       expect(rows.map((r: { object_key: string }) => r.object_key).sort()).toEqual([recent, kept.objectKey].sort());
     });
 
@@ -197,7 +211,10 @@ describe('uploads that can be trusted', () => {
       }
       await t.db.query(`UPDATE r2_files SET expires_at = now() - interval '2 hours' WHERE object_key = ANY($1)`, [keys]);
       // Three instances of the app sweeping together (batch size 2, so each loops).
-      const others = await Promise.all([createTestApp({ SWEEPER_GRACE: '60', SWEEPER_BATCH_SIZE: '2' }), createTestApp({ SWEEPER_GRACE: '60', SWEEPER_BATCH_SIZE: '2' })]);
+      const others = await Promise.all([
+        createTestApp({ SWEEPER_GRACE: '60', SWEEPER_BATCH_SIZE: '2' }),
+        createTestApp({ SWEEPER_GRACE: '60', SWEEPER_BATCH_SIZE: '2' }),
+      ]);
       try {
         // Every sweepable row (ours, plus any other test's) must be removed exactly once in total.
         const [{ sweepable }] = await t.db.query(

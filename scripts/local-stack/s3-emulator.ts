@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+
 import { corsRulesToXml, uploadCorsRules } from '../../src/storage/bucket-cors.js';
 
 // `@20minutes/s3rver` is CommonJS without types; it is the emulator that verifies SigV4 signatures
@@ -59,7 +60,6 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<Runni
   return { endpoint: `http://127.0.0.1:${port}`, port, stop: () => server.close() };
 }
 
-
 /**
  * Two places where the emulator's SigV4 check disagrees with SigV4 (and so with R2, S3, MinIO and
  * the AWS SDK), fixed in its authentication module before the emulator is loaded:
@@ -112,7 +112,7 @@ function addMultipartOperations(server: EmulatorServer): void {
     const uploadId = typeof ctx.query.uploadId === 'string' ? ctx.query.uploadId : undefined;
     const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
     if (!uploadId || !match || (ctx.method !== 'GET' && ctx.method !== 'DELETE') || 'partNumber' in ctx.query) return next();
-    const [bucket, key] = [match[1], decodeURIComponent(match[2])];
+    const [bucket, key] = [match[1] ?? '', decodeURIComponent(match[2] ?? '')];
     const uploadDir = join(server.store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
     const storedKey = await readFile(join(uploadDir, 'key'), 'utf8').catch(() => null);
     if (storedKey !== key || !/^[\w.-]+$/.test(uploadId)) {
@@ -124,7 +124,10 @@ function addMultipartOperations(server: EmulatorServer): void {
       ctx.body = null;
       return;
     }
-    const numbers = (await readdir(uploadDir)).filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+    const numbers = (await readdir(uploadDir))
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .sort((a, b) => a - b);
     const parts = await Promise.all(
       numbers.map(async (n) => {
         const [info, md5] = await Promise.all([stat(join(uploadDir, String(n))), readFile(join(uploadDir, `${n}.md5`), 'utf8')]);

@@ -1,8 +1,9 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+
 import type { ErrorResponseDto } from '../common/errors/error-response.dto.js';
-import { authConfig, type AuthConfig } from '../config/configuration.js';
+import { type AuthConfig, authConfig } from '../config/configuration.js';
 
 /**
  * Slows down password guessing and mass sign-ups: AUTH_RATE_LIMIT requests per client IP per
@@ -29,7 +30,7 @@ export class AuthRateLimitMiddleware implements NestMiddleware {
           error: `Too many attempts; try again in ${retryAfter} seconds`,
           code: 'RATE_LIMITED',
           statusCode: 429,
-          requestId: String(request.id ?? ''),
+          requestId: typeof request.id === 'string' ? request.id : '',
         };
         response.setHeader('Retry-After', String(retryAfter));
         response.status(429).json(body);

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+
 import { ApiErrors, AUTH_ERRORS } from '../common/http/api-errors.decorator.js';
-import type { AuthenticatedUser } from './authenticated-user.js';
 import { AuthService } from './auth.service.js';
+import type { AuthenticatedUser } from './authenticated-user.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
 import { Public } from './decorators/public.decorator.js';
 import { AccessTokenDto } from './dto/access-token.dto.js';

@@ -3,13 +3,14 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { authConfig, type AuthConfig } from '../config/configuration.js';
-import { AuthRateLimitMiddleware } from './auth-rate-limit.middleware.js';
+
+import { type AuthConfig, authConfig } from '../config/configuration.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { AuthRateLimitMiddleware } from './auth-rate-limit.middleware.js';
 import { ExternalKeys } from './external-keys.js';
 import { JWT_ALGORITHM, JwtStrategy } from './jwt.strategy.js';
+import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { PasswordHasher } from './password-hasher.js';
 import { User } from './users/user.entity.js';
 import { UsersRepository } from './users/users.repository.js';
@@ -44,9 +45,8 @@ import { UsersRepository } from './users/users.repository.js';
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AuthRateLimitMiddleware).forRoutes(
-      { path: 'auth/login', method: RequestMethod.POST },
-      { path: 'auth/register', method: RequestMethod.POST },
-    );
+    consumer
+      .apply(AuthRateLimitMiddleware)
+      .forRoutes({ path: 'auth/login', method: RequestMethod.POST }, { path: 'auth/register', method: RequestMethod.POST });
   }
 }

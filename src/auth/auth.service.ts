@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+
 import { AppError } from '../common/errors/app-error.js';
-import { authConfig, type AuthConfig } from '../config/configuration.js';
+import { type AuthConfig, authConfig } from '../config/configuration.js';
 import type { AccessTokenDto } from './dto/access-token.dto.js';
 import type { CredentialsDto } from './dto/credentials.dto.js';
 import { PasswordHasher } from './password-hasher.js';

@@ -1,7 +1,9 @@
-import { KeyObject, type webcrypto } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
+
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, type JWTHeaderParameters } from 'jose';
-import { authConfig, type AuthConfig } from '../config/configuration.js';
+
+import { type AuthConfig, authConfig } from '../config/configuration.js';
 
 export const EXTERNAL_ALGORITHMS = ['RS256', 'ES256'] as const;
 
@@ -32,6 +34,6 @@ export class ExternalKeys {
   async keyFor(header: JWTHeaderParameters): Promise<KeyObject> {
     if (!this.jwks) throw new Error('no external identity provider is configured');
     const key = await this.jwks(header);
-    return key instanceof KeyObject ? key : KeyObject.from(key as webcrypto.CryptoKey);
+    return key instanceof KeyObject ? key : KeyObject.from(key);
   }
 }

@@ -1,6 +1,7 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+
 import { AppError } from '../common/errors/app-error.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { IS_PUBLIC_KEY } from './decorators/public.decorator.js';

@@ -1,10 +1,12 @@
 import { createSecretKey } from 'node:crypto';
+
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { decodeProtectedHeader, type JWTHeaderParameters } from 'jose';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { authConfig, type AuthConfig } from '../config/configuration.js';
+
+import { type AuthConfig, authConfig } from '../config/configuration.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { EXTERNAL_ALGORITHMS, ExternalKeys } from './external-keys.js';
 

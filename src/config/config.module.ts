@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule as NestConfigModule } from '@nestjs/config';
+
 import { appConfig, authConfig, databaseConfig, storageConfig, sweeperConfig, uploadsConfig } from './configuration.js';
 import { validateEnvironment } from './environment.js';
 

@@ -1,5 +1,6 @@
-import { registerAs, type ConfigType } from '@nestjs/config';
-import { validateEnvironment, type Environment } from './environment.js';
+import { type ConfigType, registerAs } from '@nestjs/config';
+
+import { type Environment, validateEnvironment } from './environment.js';
 
 /*
  * Typed configuration namespaces. Each one is derived from the validated environment, so a
@@ -61,7 +62,12 @@ export const authConfig = registerAs('auth', () => {
     rateLimit: { limit: env.AUTH_RATE_LIMIT, windowSeconds: env.AUTH_RATE_WINDOW },
     external:
       env.AUTH_JWKS_URL && env.AUTH_EXTERNAL_ISSUER && env.AUTH_EXTERNAL_AUDIENCE
-        ? { jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_EXTERNAL_ISSUER, audience: env.AUTH_EXTERNAL_AUDIENCE, cooldownSeconds: env.AUTH_JWKS_COOLDOWN }
+        ? {
+            jwksUrl: env.AUTH_JWKS_URL,
+            issuer: env.AUTH_EXTERNAL_ISSUER,
+            audience: env.AUTH_EXTERNAL_AUDIENCE,
+            cooldownSeconds: env.AUTH_JWKS_COOLDOWN,
+          }
         : null,
   };
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+
 import { InvalidEnvironmentError, validateEnvironment } from './environment.js';
 
 const valid = {
@@ -43,7 +44,15 @@ describe('validateEnvironment', () => {
   it('lists every problem at once', () => {
     const problems = problemsOf({ PORT: 'eighty', JWT_SECRET: 'short' });
     const text = problems.join('\n');
-    for (const name of ['DATABASE_URL', 'R2_ACCOUNT_ID', 'R2_ACCESS_KEY_ID', 'R2_SECRET_ACCESS_KEY', 'R2_BUCKET_NAME', 'JWT_SECRET', 'PORT']) {
+    for (const name of [
+      'DATABASE_URL',
+      'R2_ACCOUNT_ID',
+      'R2_ACCESS_KEY_ID',
+      'R2_SECRET_ACCESS_KEY',
+      'R2_BUCKET_NAME',
+      'JWT_SECRET',
+      'PORT',
+    ]) {
       expect(text).toContain(name);
     }
     expect(problems.length).toBeGreaterThanOrEqual(7);

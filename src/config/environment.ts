@@ -17,10 +17,10 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
-import { MAX_OBJECT_BYTES, MIN_PART_BYTES, SINGLE_PUT_MAX_BYTES } from '../storage/s3-limits.js';
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+import { MAX_OBJECT_BYTES, MIN_PART_BYTES, SINGLE_PUT_MAX_BYTES } from '../common/object-size-limits.js';
+
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
   const normalized = value.trim().toLowerCase();
@@ -28,8 +28,7 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['false', '0', 'no'].includes(normalized)) return false;
   return value;
 };
-const emptyToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const stripTrailingSlash = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() !== '' ? value.trim().replace(/\/+$/, '') : undefined;
 
@@ -53,7 +52,14 @@ function OriginList(name: string): PropertyDecorator {
     const decorators = [
       Matches(/^(\*|https?:\/\/[^/\s]+)$/, { each: true, message: `${name} entries must be origins like https://app.example.com (or *)` }),
       IsArray(),
-      Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((origin) => origin.trim()).filter(Boolean) : value)),
+      Transform(({ value }: { value: unknown }) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((origin) => origin.trim())
+              .filter(Boolean)
+          : value,
+      ),
     ];
     for (const decorate of decorators) decorate(target, property);
   };
@@ -242,7 +248,7 @@ export class Environment {
   UPLOAD_MAX_SIZE = 100 * 1024 * 1024;
 
   // Comma-separated media types clients may upload: exact (image/png) or wildcards (image/*, */*).
-  @Transform(({ value }) => (typeof value === 'string' ? parseMediaTypeList(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? parseMediaTypeList(value) : value))
   @IsArray()
   @ArrayNotEmpty({ message: 'UPLOAD_ALLOWED_TYPES must list at least one media type' })
   @Matches(MEDIA_TYPE_PATTERN_OR_WILDCARD, { each: true, message: 'UPLOAD_ALLOWED_TYPES entries must look like image/png, image/* or */*' })
@@ -277,7 +283,9 @@ export class Environment {
 /** Thrown at boot with every configuration problem, one per line. */
 export class InvalidEnvironmentError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'InvalidEnvironmentError';
   }
 }
@@ -307,5 +315,9 @@ function describe(error: ValidationError): string[] {
     const hint = REQUIRED_HINTS[name];
     return [hint ? `${name} is required: ${hint}` : `${name} is required`];
   }
-  return [Object.values(error.constraints ?? {}).reverse().join('; ')];
+  return [
+    Object.values(error.constraints ?? {})
+      .reverse()
+      .join('; '),
+  ];
 }

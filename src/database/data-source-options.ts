@@ -1,12 +1,11 @@
 import type { DataSourceOptions } from 'typeorm';
-import { User } from '../auth/users/user.entity.js';
-import type { DatabaseConfig } from '../config/configuration.js';
-import { R2File } from '../files/r2-file.entity.js';
 
-export const ENTITIES = [User, R2File];
+import type { DatabaseConfig } from '../config/configuration.js';
 
 /**
  * The one definition of the database connection, shared by the Nest app and the TypeORM CLI.
+ * Entities are not listed here: the data layer knows no feature. The app registers each feature's
+ * entities with `TypeOrmModule.forFeature` (`autoLoadEntities`); the CLI finds them by file name.
  * Schema changes happen only through migrations: `synchronize` is off everywhere.
  * TLS follows the URL: Neon's `sslmode=require` is honoured by node-postgres. Migrations are not
  * listed here: the app never runs them itself (see `data-source.ts`, the CLI's entry point).
@@ -15,7 +14,6 @@ export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOption
   return {
     type: 'postgres',
     url: config.url,
-    entities: ENTITIES,
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+
 import { createMigrationDataSource } from './migration-data-source.js';
 
 // Entry point for the TypeORM CLI (`npm run migration:*`). The CLI does not read `.env` itself,

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { databaseConfig, type DatabaseConfig } from '../config/configuration.js';
+
+import { type DatabaseConfig, databaseConfig } from '../config/configuration.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { ScopedTransactions } from './scoped-transactions.js';
 
@@ -9,7 +10,7 @@ import { ScopedTransactions } from './scoped-transactions.js';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
-      useFactory: (config: DatabaseConfig) => buildDataSourceOptions(config),
+      useFactory: (config: DatabaseConfig) => ({ ...buildDataSourceOptions(config), autoLoadEntities: true }),
     }),
   ],
   providers: [ScopedTransactions],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+
 import { sql } from './sql-literal.js';
 
 /** Roles created by the RowLevelSecurity migration. */

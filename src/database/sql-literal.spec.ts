@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+
 import { literal, sql } from './sql-literal.js';
 
 describe('sql literals', () => {

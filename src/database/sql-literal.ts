@@ -16,11 +16,12 @@ export function literal(value: SqlValue): string {
   }
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value instanceof Date) return `${pg.escapeLiteral(value.toISOString())}::timestamptz`;
-  if (Array.isArray(value)) return `ARRAY[${value.map((item) => literal(item)).join(', ')}]`;
-  throw new TypeError('unsupported SQL value');
+  if (!Array.isArray(value)) throw new TypeError('unsupported SQL value');
+  const items: readonly (string | number)[] = value;
+  return `ARRAY[${items.map((item) => literal(item)).join(', ')}]`;
 }
 
 /** Tagged template: `sql\`SELECT ... WHERE id = ${id}\`` with every interpolation escaped by `literal`. */
 export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): string {
-  return strings.reduce((text, part, i) => text + part + (i < values.length ? literal(values[i]) : ''), '');
+  return values.reduce<string>((text, value, i) => text + literal(value) + (strings[i + 1] ?? ''), strings[0] ?? '');
 }

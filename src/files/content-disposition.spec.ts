@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+
 import { contentDisposition } from './content-disposition.js';
 
 describe('contentDisposition', () => {

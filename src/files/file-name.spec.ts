@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+
 import { fileNameProblem, keySafeFileName, normalizeFileName } from './file-name.js';
 
 describe('normalizeFileName', () => {

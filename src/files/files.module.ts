@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+
 import { PendingUploadsSweeper } from './cleanup/pending-uploads.sweeper.js';
 import { FilesController } from './files.controller.js';
 import { FilesService } from './files.service.js';
@@ -16,6 +17,14 @@ import { UploadVerifier } from './verification/upload-verifier.js';
   imports: [TypeOrmModule.forFeature([R2File])],
   // Multipart routes come before FilesController so /files/multipart/... never matches /files/:id.
   controllers: [UploadsController, MultipartUploadsController, FilesController],
-  providers: [FilesService, UploadsService, MultipartUploadsService, UploadLifecycle, R2FilesRepository, UploadVerifier, PendingUploadsSweeper],
+  providers: [
+    FilesService,
+    UploadsService,
+    MultipartUploadsService,
+    UploadLifecycle,
+    R2FilesRepository,
+    UploadVerifier,
+    PendingUploadsSweeper,
+  ],
 })
 export class FilesModule {}

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { AppError } from '../common/errors/app-error.js';
-import { uploadsConfig, type UploadsConfig } from '../config/configuration.js';
+import { type UploadsConfig, uploadsConfig } from '../config/configuration.js';
 import { R2Service } from '../storage/r2.service.js';
 import { contentDisposition, type Disposition } from './content-disposition.js';
 import type { DownloadUrlDto } from './dto/download-url.dto.js';

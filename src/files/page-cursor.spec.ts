@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 
 describe('page cursor', () => {

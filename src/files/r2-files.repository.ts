@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+
 import { ScopedTransactions } from '../database/scoped-transactions.js';
 import { sql } from '../database/sql-literal.js';
 import type { PagePosition } from './page-cursor.js';
@@ -136,12 +137,12 @@ export class R2FilesRepository {
    */
   markDeleting(userId: string, id: number): Promise<string | null> {
     return this.scoped.asUser(userId, async (manager) => {
-      const rows = (await manager.query(
+      const rows = await manager.query<[{ object_key: string }[], number]>(
         `UPDATE r2_files SET status = 'deleting', updated_at = now()
           WHERE id = $1 AND user_id = $2 AND status IN ('uploaded', 'deleting')
           RETURNING object_key`,
         [id, userId],
-      )) as [{ object_key: string }[], number];
+      );
       return rows[0][0]?.object_key ?? null;
     });
   }
@@ -172,7 +173,7 @@ export class R2FilesRepository {
       `SELECT ${LISTED_FILE_COLUMNS} FROM r2_files WHERE ${conditions.join(' AND ')}
         ORDER BY upload_timestamp DESC, id DESC LIMIT ` + sql`${limit}`,
     );
-    return (rows as R2FileRow[]).map(toR2File);
+    return rows.map(toR2File);
   }
 
   /**
@@ -184,7 +185,7 @@ export class R2FilesRepository {
    */
   sweepExpiredPending(graceSeconds: number, limit: number, removeObjects: (uploads: ExpiredUpload[]) => Promise<void>): Promise<number> {
     return this.scoped.asSweeper(async (manager: EntityManager) => {
-      const rows = (await manager.query(
+      const rows = await manager.query<{ id: string; object_key: string; status: string; multipart_upload_id: string | null }[]>(
         `SELECT id, object_key, status, multipart_upload_id FROM r2_files
           WHERE (status = 'pending' AND expires_at < now() - make_interval(secs => $1))
              OR (status = 'deleting' AND updated_at < now() - make_interval(secs => $1))
@@ -192,7 +193,7 @@ export class R2FilesRepository {
           LIMIT $2
           FOR UPDATE SKIP LOCKED`,
         [graceSeconds, limit],
-      )) as { id: string; object_key: string; status: string; multipart_upload_id: string | null }[];
+      );
       if (rows.length === 0) return 0;
       const uploads = rows.map((row) => ({
         id: Number(row.id),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+
 import { BucketHealthIndicator } from './bucket.health.js';
 import { HealthController } from './health.controller.js';
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { appConfig, type AppConfig } from '../config/configuration.js';
+
+import { type AppConfig, appConfig } from '../config/configuration.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
 import { ErrorResponseDto, FieldErrorDto } from '../common/errors/error-response.dto.js';
 
 /**
@@ -8,7 +9,10 @@ import { ErrorResponseDto, FieldErrorDto } from '../common/errors/error-response
  * loaded from the generated `src/metadata.ts` (see scripts/generate-swagger-metadata.ts).
  */
 export async function buildOpenApiDocument(app: INestApplication): Promise<OpenAPIObject> {
-  const { default: metadata } = await import('../metadata.js');
+  // A computed specifier: the file is generated (npm run swagger:metadata, run by build, dev, test and
+  // typecheck), so a fresh clone type-checks before it exists.
+  const generated: string = '../metadata.js';
+  const { default: metadata } = (await import(generated)) as { default: Parameters<typeof SwaggerModule.loadPluginMetadata>[0] };
   await SwaggerModule.loadPluginMetadata(metadata);
   const config = new DocumentBuilder()
     .setTitle('r2-files')

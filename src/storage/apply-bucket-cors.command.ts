@@ -4,7 +4,8 @@
  * Origins come from STORAGE_CORS_ORIGINS. Reads `.env` like the app.
  */
 import { existsSync } from 'node:fs';
-import { storageConfig, type StorageConfig } from '../config/configuration.js';
+
+import { type StorageConfig, storageConfig } from '../config/configuration.js';
 import { InvalidEnvironmentError } from '../config/environment.js';
 import { uploadCorsRules } from './bucket-cors.js';
 import { R2Service } from './r2.service.js';

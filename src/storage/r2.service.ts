@@ -12,11 +12,20 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+
 import { AppError } from '../common/errors/app-error.js';
-import { storageConfig, type StorageConfig } from '../config/configuration.js';
+import { type StorageConfig, storageConfig } from '../config/configuration.js';
 import type { BucketCorsRule } from './bucket-cors.js';
+import type {
+  CompletedPart,
+  PresignedRequest,
+  PresignGetInput,
+  PresignPartInput,
+  PresignPutInput,
+  StoredObject,
+  StoredPart,
+} from './storage.types.js';
 import type { UrlSigner } from './url-signer.js';
-import type { CompletedPart, PresignedRequest, PresignGetInput, PresignPartInput, PresignPutInput, StoredObject, StoredPart } from './storage.types.js';
 
 export const S3_CLIENT = Symbol('S3_CLIENT');
 /** Signs URLs for clients, for S3_PRESIGN_ENDPOINT (which defaults to the endpoint). */
@@ -127,7 +136,9 @@ export class R2Service implements OnApplicationShutdown {
   /** Starts a multipart upload; the content type is fixed here, once for the whole object. */
   async createMultipartUpload(key: string, contentType: string): Promise<string> {
     try {
-      const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.config.bucket, Key: key, ContentType: contentType }));
+      const { UploadId } = await this.client.send(
+        new CreateMultipartUploadCommand({ Bucket: this.config.bucket, Key: key, ContentType: contentType }),
+      );
       if (!UploadId) throw new Error('the store returned no UploadId');
       return UploadId;
     } catch (error) {
@@ -173,7 +184,11 @@ export class R2Service implements OnApplicationShutdown {
    * Assembles the parts into the object. Returns 'no-such-upload' when the store no longer knows
    * the upload (already completed or aborted) and 'invalid-parts' when it refuses the part list.
    */
-  async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<'completed' | 'no-such-upload' | 'invalid-parts'> {
+  async completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: CompletedPart[],
+  ): Promise<'completed' | 'no-such-upload' | 'invalid-parts'> {
     try {
       await this.client.send(
         new CompleteMultipartUploadCommand({

@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+
 import type { StorageConfig } from '../config/configuration.js';
 
 /**

@@ -1,8 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { storageConfig, type StorageConfig } from '../config/configuration.js';
+
+import { type StorageConfig, storageConfig } from '../config/configuration.js';
 import { R2Service, S3_CLIENT, URL_SIGNER } from './r2.service.js';
-import { UrlSigner } from './url-signer.js';
 import { createS3Client } from './s3-client.factory.js';
+import { UrlSigner } from './url-signer.js';
 
 @Global()
 @Module({

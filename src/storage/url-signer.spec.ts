@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, describe, expect, it } from '@jest/globals';
+
 import { UrlSigner, type UrlSignerOptions } from './url-signer.js';
 
 /** The SDK's presigner is the reference: our URLs must mean exactly the same for the same inputs. */
@@ -18,7 +19,14 @@ const setups: [string, UrlSignerOptions][] = [
   ],
   [
     'MinIO (path-style, port)',
-    { endpoint: 'http://localhost:9000', region: 'us-east-1', bucket: 'r2-files', forcePathStyle: true, accessKeyId: 'minio', secretAccessKey: 'minio-secret' },
+    {
+      endpoint: 'http://localhost:9000',
+      region: 'us-east-1',
+      bucket: 'r2-files',
+      forcePathStyle: true,
+      accessKeyId: 'minio',
+      secretAccessKey: 'minio-secret',
+    },
   ],
 ];
 

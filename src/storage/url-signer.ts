@@ -38,7 +38,7 @@ export class UrlSigner {
   private readonly basePath: string;
   private readonly host: string;
 
-  constructor(private readonly options: UrlSignerOptions) {
+  constructor(options: UrlSignerOptions) {
     const endpoint = new URL(options.endpoint);
     this.protocol = endpoint.protocol;
     this.hostname = options.forcePathStyle ? endpoint.hostname : `${options.bucket}.${endpoint.hostname}`;
@@ -60,7 +60,11 @@ export class UrlSigner {
   async presign(input: UrlToSign): Promise<string> {
     const host = this.host;
     // Spelled as the SDK's presigner spells it: it is hoisted into the query, where names are case-sensitive.
-    const headers: Record<string, string> = { host, ...lowerCaseKeys(input.signedHeaders ?? {}), 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' };
+    const headers: Record<string, string> = {
+      host,
+      ...lowerCaseKeys(input.signedHeaders ?? {}),
+      'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD',
+    };
     const signed = await this.signer.presign(
       {
         method: input.method,
@@ -71,7 +75,11 @@ export class UrlSigner {
         query: { ...input.query },
         headers,
       },
-      { expiresIn: input.expiresInSeconds, signingDate: input.signingDate, signableHeaders: new Set(Object.keys(headers).map((name) => name.toLowerCase())) },
+      {
+        expiresIn: input.expiresInSeconds,
+        signingDate: input.signingDate,
+        signableHeaders: new Set(Object.keys(headers).map((name) => name.toLowerCase())),
+      },
     );
     let query = '';
     for (const [name, value] of Object.entries(signed.query ?? {})) {
@@ -86,7 +94,9 @@ export class UrlSigner {
 /** RFC 3986 escaping, as SigV4 and S3 use it (encodeURIComponent leaves !'()* alone). */
 function escapeSegment(text: string): string {
   const encoded = encodeURIComponent(text);
-  return RFC3986_EXTRA.test(encoded) ? encoded.replace(RFC3986_EXTRA_GLOBAL, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : encoded;
+  return RFC3986_EXTRA.test(encoded)
+    ? encoded.replace(RFC3986_EXTRA_GLOBAL, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    : encoded;
 }
 
 const RFC3986_EXTRA = /[!'()*]/;

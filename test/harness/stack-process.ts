@@ -9,11 +9,10 @@ const stack = await startTestStack();
 process.stdout.write(`READY ${JSON.stringify(stack.env)}\n`);
 
 let stopping = false;
-const stop = async () => {
+const stop = () => {
   if (stopping) return;
   stopping = true;
-  await stack.stop();
-  process.exit(0);
+  void stack.stop().finally(() => process.exit(0));
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

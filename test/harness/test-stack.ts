@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { startEmbeddedPostgres } from '../../scripts/local-stack/embedded-postgres.js';
 import { EMULATOR_CREDENTIALS, startS3Emulator } from '../../scripts/local-stack/s3-emulator.js';
 
@@ -29,7 +30,7 @@ export async function startTestStack(): Promise<TestStack> {
         persistent: false,
         fast: true,
       });
-      stoppers.push(postgres.stop);
+      stoppers.push(() => postgres.stop());
       databaseUrl = postgres.url;
     }
 
@@ -49,7 +50,7 @@ export async function startTestStack(): Promise<TestStack> {
         corsOrigins: ['http://localhost:5173'],
         resetOnClose: true,
       });
-      stoppers.push(s3.stop);
+      stoppers.push(() => s3.stop());
       storageEnv = {
         S3_ENDPOINT: s3.endpoint,
         R2_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
@@ -87,7 +88,14 @@ async function stopAll(stoppers: (() => Promise<void>)[]): Promise<void> {
 
 /** Applies migrations through `npm run migration:run`'s command: the CLI users run is the one tested. */
 async function runMigrations(databaseUrl: string): Promise<void> {
-  const args = ['--import', '@swc-node/register/esm-register', 'node_modules/typeorm/cli.js', 'migration:run', '-d', 'src/database/data-source.ts'];
+  const args = [
+    '--import',
+    '@swc-node/register/esm-register',
+    'node_modules/typeorm/cli.js',
+    'migration:run',
+    '-d',
+    'src/database/data-source.ts',
+  ];
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, args, { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

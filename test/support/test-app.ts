@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { R2Service } from '../../src/storage/r2.service.js';
@@ -44,7 +45,9 @@ export async function createTestApp(env: Record<string, string | undefined> = {}
 let userCounter = 0;
 
 /** Registers a fresh user and returns its bearer header and id. */
-export async function registerUser(testApp: TestApp): Promise<{ email: string; password: string; token: string; auth: { Authorization: string }; id: string }> {
+export async function registerUser(
+  testApp: TestApp,
+): Promise<{ email: string; password: string; token: string; auth: { Authorization: string }; id: string }> {
   userCounter += 1;
   const email = `user-${Date.now()}-${userCounter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const password = 'a perfectly fine password';

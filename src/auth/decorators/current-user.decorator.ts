@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+
 import type { AuthenticatedUser } from '../authenticated-user.js';
 
 /** The authenticated caller. Only valid on guarded routes (the global guard sets it). */

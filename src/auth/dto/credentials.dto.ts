@@ -1,12 +1,13 @@
-import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+
+import { TransformString } from '../../common/http/transform-string.js';
 
 export class CredentialsDto {
   /**
    * Email address (case-insensitive).
    * @example "ada@example.com"
    */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @TransformString((email) => email.trim().toLowerCase())
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email!: string;

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
+
 import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes.js';
 import { ErrorResponseDto } from '../errors/error-response.dto.js';
 
@@ -14,7 +15,9 @@ export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorat
   return applyDecorators(
     ...[...byStatus.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([status, statusCodes]) => ApiResponse({ status, type: ErrorResponseDto, description: `Error codes: ${statusCodes.join(', ')}` })),
+      .map(([status, statusCodes]) =>
+        ApiResponse({ status, type: ErrorResponseDto, description: `Error codes: ${statusCodes.join(', ')}` }),
+      ),
   );
 }
 

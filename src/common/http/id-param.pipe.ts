@@ -1,4 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
+
 import { AppError } from '../errors/app-error.js';
 
 /**

@@ -1,4 +1,5 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ValidationError, ValidationPipe } from '@nestjs/common';
+
 import { AppError } from '../errors/app-error.js';
 import type { FieldErrorDto } from '../errors/error-response.dto.js';
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { sweeperConfig, type SweeperConfig } from '../../config/configuration.js';
+
+import { type SweeperConfig, sweeperConfig } from '../../config/configuration.js';
 import { R2Service } from '../../storage/r2.service.js';
 import { R2FilesRepository } from '../r2-files.repository.js';
 

@@ -1,4 +1,5 @@
 import { IsIn, IsOptional } from 'class-validator';
+
 import type { Disposition } from '../content-disposition.js';
 
 export class DownloadUrlQueryDto {

@@ -1,4 +1,5 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+
 import { FILE_NAME_PROBLEM_MESSAGES, fileNameProblem, normalizeFileName } from '../file-name.js';
 
 /** Validates a client-supplied file name with the rules of `file-name.ts`. */
@@ -12,7 +13,7 @@ export function IsSafeFileName(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value: unknown) => typeof value === 'string' && fileNameProblem(normalizeFileName(value)) === null,
         defaultMessage: (args?: ValidationArguments) => {
-          const value = args?.value;
+          const value: unknown = args?.value;
           const problem = typeof value === 'string' ? fileNameProblem(normalizeFileName(value)) : null;
           return problem ? FILE_NAME_PROBLEM_MESSAGES[problem] : 'fileName must be a string';
         },

@@ -1,5 +1,7 @@
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+import { TransformString } from '../../common/http/transform-string.js';
 import { FileDto } from './file.dto.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -26,10 +28,12 @@ export class ListFilesQueryDto {
    * @example "image/"
    */
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @TransformString((prefix) => prefix.trim().toLowerCase())
   @IsString()
   @MaxLength(255)
-  @Matches(/^[a-z0-9][a-z0-9!#$&^_.+-]*(\/[a-z0-9!#$&^_.+-]*)?$/, { message: 'contentType must be a media type or its beginning, e.g. image/ or image/png' })
+  @Matches(/^[a-z0-9][a-z0-9!#$&^_.+-]*(\/[a-z0-9!#$&^_.+-]*)?$/, {
+    message: 'contentType must be a media type or its beginning, e.g. image/ or image/png',
+  })
   contentType?: string;
 }
 

@@ -1,12 +1,12 @@
-import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { MAX_OBJECT_BYTES } from '../../storage/s3-limits.js';
+
+import { TransformString } from '../../common/http/transform-string.js';
+import { MAX_OBJECT_BYTES } from '../../common/object-size-limits.js';
 import { IsSafeFileName } from './is-safe-file-name.validator.js';
 
 /** A media type with optional parameters, e.g. `image/png` or `text/plain; charset=utf-8`. */
 export const MEDIA_TYPE_PATTERN =
   /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\r\n]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
-
 
 export class PresignUploadDto {
   /**
@@ -15,7 +15,7 @@ export class PresignUploadDto {
    * At most 255 bytes in UTF-8.
    * @example "test-image.png"
    */
-  @Transform(({ value }) => (typeof value === 'string' ? value.normalize('NFC').trim() : value))
+  @TransformString((name) => name.normalize('NFC').trim())
   @IsString()
   @MaxLength(1024)
   @IsSafeFileName()
@@ -26,7 +26,7 @@ export class PresignUploadDto {
    * exactly this `Content-Type` header.
    * @example "image/png"
    */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @TransformString((type) => type.trim())
   @IsString()
   @MaxLength(255)
   @Matches(MEDIA_TYPE_PATTERN, { message: 'contentType must be a media type such as image/png' })

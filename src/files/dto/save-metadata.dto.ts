@@ -1,4 +1,5 @@
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
 import { FileDto } from './file.dto.js';
 
 export class SaveMetadataDto {

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
 import { ApiErrors, AUTH_ERRORS, CONFIRM_ERRORS } from '../../common/http/api-errors.decorator.js';
@@ -28,7 +29,15 @@ export class MultipartUploadsController {
    */
   @Post()
   @ApiCreatedResponse({ type: StartMultipartUploadResponseDto })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'FILE_TOO_LARGE', 'CONTENT_TYPE_NOT_ALLOWED', 'TOO_MANY_PENDING_UPLOADS', 'STORAGE_UNAVAILABLE', ...AUTH_ERRORS)
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'INVALID_JSON',
+    'FILE_TOO_LARGE',
+    'CONTENT_TYPE_NOT_ALLOWED',
+    'TOO_MANY_PENDING_UPLOADS',
+    'STORAGE_UNAVAILABLE',
+    ...AUTH_ERRORS,
+  )
   start(@CurrentUser() user: AuthenticatedUser, @Body() body: StartMultipartUploadDto): Promise<StartMultipartUploadResponseDto> {
     return this.multipart.start(user, body);
   }
@@ -38,7 +47,11 @@ export class MultipartUploadsController {
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: PartUrlsResponseDto })
   @ApiErrors('VALIDATION_FAILED', 'UPLOAD_NOT_FOUND', 'UPLOAD_EXPIRED', 'UPLOAD_REJECTED', ...AUTH_ERRORS)
-  partUrls(@CurrentUser() user: AuthenticatedUser, @Param('uploadId') uploadId: string, @Body() body: PartUrlsRequestDto): Promise<PartUrlsResponseDto> {
+  partUrls(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('uploadId') uploadId: string,
+    @Body() body: PartUrlsRequestDto,
+  ): Promise<PartUrlsResponseDto> {
     return this.multipart.partUrls(user, uploadId, body.partNumbers);
   }
 

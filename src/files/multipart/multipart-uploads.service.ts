@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { AppError } from '../../common/errors/app-error.js';
-import { uploadsConfig, type UploadsConfig } from '../../config/configuration.js';
+import { type UploadsConfig, uploadsConfig } from '../../config/configuration.js';
 import { R2Service } from '../../storage/r2.service.js';
 import type { StoredPart } from '../../storage/storage.types.js';
 import type { FileDto } from '../dto/file.dto.js';
@@ -17,7 +18,7 @@ import type {
   StartMultipartUploadDto,
   StartMultipartUploadResponseDto,
 } from './dto/multipart.dto.js';
-import { partLength, planParts, type PartPlan } from './part-plan.js';
+import { partLength, type PartPlan, planParts } from './part-plan.js';
 
 type MultipartFile = R2File & { multipartUploadId: string; partSize: number; partCount: number; declaredSize: number };
 
@@ -121,7 +122,10 @@ export class MultipartUploadsService {
       assertPartsStored(request, stored, upload);
       const outcome = await this.storage.completeMultipartUpload(upload.objectKey, uploadId, request.parts);
       if (outcome === 'invalid-parts') {
-        throw new AppError('INVALID_PARTS', 'The store refused the part list: upload every part, then list each with the ETag its PUT returned');
+        throw new AppError(
+          'INVALID_PARTS',
+          'The store refused the part list: upload every part, then list each with the ETag its PUT returned',
+        );
       }
       // 'no-such-upload': a concurrent or earlier complete already assembled it; verification decides.
     });
@@ -191,7 +195,10 @@ function assertPartsStored(request: CompleteMultipartUploadDto, stored: StoredPa
     }
   }
   if (missing.length || mismatched.length) {
-    const said = [missing.length ? `not uploaded: ${missing.slice(0, 20).join(', ')}` : '', mismatched.length ? `wrong ETag or size: ${mismatched.slice(0, 20).join(', ')}` : '']
+    const said = [
+      missing.length ? `not uploaded: ${missing.slice(0, 20).join(', ')}` : '',
+      mismatched.length ? `wrong ETag or size: ${mismatched.slice(0, 20).join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
     throw new AppError('INVALID_PARTS', `Some parts are not ready (${said}); upload them and complete again`, { missing, mismatched });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_PARTS, MIN_PART_BYTES } from '../../storage/s3-limits.js';
+
+import { MAX_PARTS, MIN_PART_BYTES } from '../../common/object-size-limits.js';
 import { partLength, planParts } from './part-plan.js';
 
 const MiB = 1024 * 1024;

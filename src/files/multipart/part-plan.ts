@@ -1,4 +1,4 @@
-import { MAX_PARTS, MIN_PART_BYTES } from '../../storage/s3-limits.js';
+import { MAX_PARTS, MIN_PART_BYTES } from '../../common/object-size-limits.js';
 
 const MIB = 1024 * 1024;
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+
 import { Inject, Injectable, Logger } from '@nestjs/common';
+
 import { AppError } from '../../common/errors/app-error.js';
-import { uploadsConfig, type UploadsConfig } from '../../config/configuration.js';
+import { type UploadsConfig, uploadsConfig } from '../../config/configuration.js';
 import { R2Service } from '../../storage/r2.service.js';
 import { keySafeFileName, normalizeFileName } from '../file-name.js';
 import type { R2File } from '../r2-file.entity.js';
-import { R2FilesRepository, type NewPendingUpload } from '../r2-files.repository.js';
+import { type NewPendingUpload, R2FilesRepository } from '../r2-files.repository.js';
 import { isMediaTypeAllowed } from '../verification/media-type.js';
 import { UploadVerifier } from '../verification/upload-verifier.js';
 
@@ -36,7 +38,9 @@ export class UploadLifecycle {
   /** Refuses a type outside UPLOAD_ALLOWED_TYPES (415), a size above `maxSize` (413), a missing required size (400). */
   assertAllowed(contentType: string, size: number | undefined, maxSize: number, sizeRequired: boolean): void {
     if (!isMediaTypeAllowed(contentType, this.config.allowedTypes)) {
-      throw new AppError('CONTENT_TYPE_NOT_ALLOWED', `Uploads of type ${contentType} are not accepted`, { allowedTypes: this.config.allowedTypes });
+      throw new AppError('CONTENT_TYPE_NOT_ALLOWED', `Uploads of type ${contentType} are not accepted`, {
+        allowedTypes: this.config.allowedTypes,
+      });
     }
     if (size === undefined && sizeRequired) {
       throw new AppError('VALIDATION_FAILED', 'size is required: give the file size in bytes', [

@@ -1,8 +1,9 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, AUTH_ERRORS, CONFIRM_ERRORS } from '../../common/http/api-errors.decorator.js';
+
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
+import { ApiErrors, AUTH_ERRORS, CONFIRM_ERRORS } from '../../common/http/api-errors.decorator.js';
 import { PresignUploadDto, PresignUploadResponseDto } from '../dto/presign-upload.dto.js';
 import { SaveMetadataDto, SaveMetadataResponseDto } from '../dto/save-metadata.dto.js';
 import { UploadsService } from './uploads.service.js';

@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { AppError } from '../../common/errors/app-error.js';
-import { uploadsConfig, type UploadsConfig } from '../../config/configuration.js';
+import { SINGLE_PUT_MAX_BYTES } from '../../common/object-size-limits.js';
+import { type UploadsConfig, uploadsConfig } from '../../config/configuration.js';
 import { R2Service } from '../../storage/r2.service.js';
-import { SINGLE_PUT_MAX_BYTES } from '../../storage/s3-limits.js';
 import type { FileDto } from '../dto/file.dto.js';
 import type { PresignUploadDto, PresignUploadResponseDto } from '../dto/presign-upload.dto.js';
 import type { SaveMetadataDto } from '../dto/save-metadata.dto.js';
 import { toFileDto } from '../file.mapper.js';
 import { R2FilesRepository } from '../r2-files.repository.js';
 import { UploadLifecycle } from './upload-lifecycle.js';
-
 
 /** The seed guide's flow: one presigned PUT, then a confirmation. */
 @Injectable()
@@ -24,7 +24,12 @@ export class UploadsService {
 
   /** Issues a presigned PUT and records the pending upload, so that only this caller can confirm this key. */
   async presignUpload(user: AuthenticatedUser, request: PresignUploadDto): Promise<PresignUploadResponseDto> {
-    this.lifecycle.assertAllowed(request.contentType, request.size, Math.min(this.config.maxSize, SINGLE_PUT_MAX_BYTES), this.config.requireSize);
+    this.lifecycle.assertAllowed(
+      request.contentType,
+      request.size,
+      Math.min(this.config.maxSize, SINGLE_PUT_MAX_BYTES),
+      this.config.requireSize,
+    );
     const { fileName, objectKey, publicFileUrl } = this.lifecycle.newObject(request.fileName);
     const presigned = await this.storage.presignPut({
       key: objectKey,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+
 import { hasKnownSignature, matchesSignature } from './file-signature.js';
 
 const bytes = (...parts: (number[] | string)[]) =>

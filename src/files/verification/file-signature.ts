@@ -14,7 +14,12 @@ const SIGNATURES: Record<string, Signature[]> = {
   'image/png': [[{ offset: 0, bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] }]],
   'image/jpeg': [[{ offset: 0, bytes: [0xff, 0xd8, 0xff] }]],
   'image/gif': [[{ offset: 0, bytes: ascii('GIF87a') }], [{ offset: 0, bytes: ascii('GIF89a') }]],
-  'image/webp': [[{ offset: 0, bytes: ascii('RIFF') }, { offset: 8, bytes: ascii('WEBP') }]],
+  'image/webp': [
+    [
+      { offset: 0, bytes: ascii('RIFF') },
+      { offset: 8, bytes: ascii('WEBP') },
+    ],
+  ],
   'application/pdf': [[{ offset: 0, bytes: ascii('%PDF-') }]],
 };
 
@@ -29,7 +34,5 @@ export function hasKnownSignature(contentType: string): boolean {
 export function matchesSignature(contentType: string, prefix: Uint8Array): boolean {
   const candidates = SIGNATURES[mediaTypeEssence(contentType)];
   if (!candidates) return true;
-  return candidates.some((signature) =>
-    signature.every(({ offset, bytes }) => bytes.every((byte, i) => prefix[offset + i] === byte)),
-  );
+  return candidates.some((signature) => signature.every(({ offset, bytes }) => bytes.every((byte, i) => prefix[offset + i] === byte)));
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+
 import { isMediaTypeAllowed, mediaTypeEssence } from './media-type.js';
 
 describe('media types', () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import { AppError } from '../../common/errors/app-error.js';
-import { uploadsConfig, type UploadsConfig } from '../../config/configuration.js';
+import { type UploadsConfig, uploadsConfig } from '../../config/configuration.js';
 import { R2Service } from '../../storage/r2.service.js';
 import type { StoredObject } from '../../storage/storage.types.js';
 import type { R2File } from '../r2-file.entity.js';
@@ -27,7 +28,10 @@ export class UploadVerifier {
       return new AppError('SIZE_MISMATCH', `The uploaded object is ${object.size} bytes, but ${upload.declaredSize} were declared`);
     }
     if (object.contentType === null || mediaTypeEssence(object.contentType) !== mediaTypeEssence(upload.contentType)) {
-      return new AppError('CONTENT_TYPE_MISMATCH', `The uploaded object has type ${object.contentType ?? 'none'}, not ${upload.contentType}`);
+      return new AppError(
+        'CONTENT_TYPE_MISMATCH',
+        `The uploaded object has type ${object.contentType ?? 'none'}, not ${upload.contentType}`,
+      );
     }
     if (hasKnownSignature(upload.contentType)) {
       const prefix = (await this.storage.readPrefix(upload.objectKey, SIGNATURE_PREFIX_LENGTH)) ?? Buffer.alloc(0);

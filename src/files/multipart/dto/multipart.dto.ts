@@ -1,7 +1,20 @@
 import { PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { MAX_OBJECT_BYTES } from '../../../storage/s3-limits.js';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+import { MAX_OBJECT_BYTES } from '../../../common/object-size-limits.js';
 import { PresignUploadDto } from '../../dto/presign-upload.dto.js';
 
 export class StartMultipartUploadDto extends PickType(PresignUploadDto, ['fileName', 'contentType'] as const) {

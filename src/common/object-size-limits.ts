@@ -1,4 +1,4 @@
-/** Object-size limits of S3 and Cloudflare R2, in one place for config, DTOs and the part planner. */
+/** Object-size limits of the S3 protocol and Cloudflare R2, in one place for config, DTOs and the part planner. */
 
 /** The largest object: 5 TiB. */
 export const MAX_OBJECT_BYTES = 5 * 1024 ** 4;

@@ -1,0 +1,100 @@
+// ESLint flat config: type-aware typescript-eslint, sorted imports, and import rules that hold the
+// module boundaries (docs/adr and ARCHITECTURE: only storage talks to the S3 SDK, only database
+// to node-postgres, config depends on nothing of ours). Formatting is Prettier's job alone.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** `no-restricted-imports` patterns shared by several scopes. */
+const SDK_ONLY_IN_STORAGE = {
+  group: ['@aws-sdk/*', '@smithy/*'],
+  message: 'Only src/storage talks to the object store SDK: depend on the ObjectStore port instead.',
+};
+const PG_ONLY_IN_DATABASE = {
+  group: ['pg', 'pg/*'],
+  message: 'Only src/database talks to node-postgres: use ScopedTransactions and the sql tag.',
+};
+const FEATURES = ['**/auth/**', '**/files/**', '**/health/**', '**/storage/**', '**/database/**', '**/logging/**'];
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.data/**', 'src/metadata.ts', 'examples/**/dist/**', 'bench/profiles/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'simple-import-sort': simpleImportSort },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'simple-import-sort/imports': 'error',
+      'simple-import-sort/exports': 'error',
+      'no-restricted-imports': ['error', { patterns: [SDK_ONLY_IN_STORAGE, PG_ONLY_IN_DATABASE] }],
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    // The adapters themselves.
+    files: ['src/storage/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [PG_ONLY_IN_DATABASE] }] },
+  },
+  {
+    files: ['src/database/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            SDK_ONLY_IN_STORAGE,
+            { group: ['**/auth/**', '**/files/**', '**/health/**', '**/storage/**'], message: 'The data layer knows no feature.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            SDK_ONLY_IN_STORAGE,
+            PG_ONLY_IN_DATABASE,
+            { group: FEATURES, message: 'Configuration depends on no feature or adapter.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests, the harness, scripts and benchmarks drive real services directly: they may use any client.
+    files: ['test/**', 'scripts/**', 'bench/**', 'migrations/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // supertest types every answer's body as `any`; the typed API client in test/support narrows
+    // them. Until every spec reads answers through it, unsafe `any` reads are allowed in tests only.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  prettier,
+);
