@@ -19,6 +19,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../scripts/local-stack/embedded-postgres.js';
 import { findFreePort } from '../scripts/local-stack/free-port.js';
 import { EMULATOR_CREDENTIALS } from '../scripts/local-stack/s3-emulator.js';
+import { startS3EmulatorProcess } from '../scripts/local-stack/s3-emulator-process.js';
 import { createMigrationDataSource } from '../src/database/migration-data-source.js';
 
 const run = promisify(execFile);
@@ -48,7 +49,12 @@ const dir = join(tmpdir(), `r2-files-bench-${process.pid}`);
 mkdirSync(dir, { recursive: true, mode: 0o755 });
 console.log('Starting embedded PostgreSQL and the S3 emulator...');
 const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), database: 'bench', persistent: false, fast: true });
-const s3 = await startEmulatorProcess();
+const s3 = await startS3EmulatorProcess({
+  directory: join(dir, 's3'),
+  bucket: BUCKET,
+  corsOrigins: ['http://localhost'],
+  resetOnClose: true,
+});
 const migrations = createMigrationDataSource(postgres.url);
 await migrations.initialize();
 await migrations.runMigrations();
@@ -211,32 +217,6 @@ try {
   await s3.stop();
   await postgres.stop();
   rmSync(dir, { recursive: true, force: true });
-}
-
-async function startEmulatorProcess(): Promise<{ endpoint: string; process: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', '@swc-node/register/esm-register', 'bench/s3-emulator-process.ts', join(dir, 's3'), BUCKET],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /READY (\S+)/.exec(output);
-      if (ready?.[1]) resolve(ready[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the S3 emulator exited (${code}) before it was ready`)));
-  });
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.stdin?.end();
-    await exited;
-  };
-  return { endpoint, process: child, stop };
 }
 
 async function waitForHealth(): Promise<void> {

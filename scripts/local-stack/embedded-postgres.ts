@@ -21,7 +21,11 @@ export interface EmbeddedPostgresOptions {
 export interface RunningPostgres {
   url: string;
   port: number;
+  dataDir: string;
+  /** Fast shutdown (SIGINT): open sessions are terminated. A non-persistent cluster's files are deleted. */
   stop(): Promise<void>;
+  /** Starts a stopped persistent cluster again, on the same port with the same data. */
+  start(): Promise<void>;
 }
 
 const USER = 'postgres';
@@ -61,7 +65,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${options.database}`,
     port,
+    dataDir: options.dataDir,
     stop: () => pg.stop(),
+    start: async () => {
+      if (!options.persistent) throw new Error('only a persistent cluster can be started again after stop()');
+      await pg.start();
+    },
   };
 }
 

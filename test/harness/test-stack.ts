@@ -87,7 +87,7 @@ async function stopAll(stoppers: (() => Promise<void>)[]): Promise<void> {
 }
 
 /** Applies migrations through `npm run migration:run`'s command: the CLI users run is the one tested. */
-async function runMigrations(databaseUrl: string): Promise<void> {
+export async function runMigrations(databaseUrl: string): Promise<void> {
   const args = [
     '--import',
     '@swc-node/register/esm-register',

@@ -1,13 +1,16 @@
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
-/** A test-side view of the bucket, independent of the app's R2Service, to check what is really stored. */
-export function createBucketInspector() {
-  const bucket = process.env.R2_BUCKET_NAME as string;
+/**
+ * A test-side view of the bucket, independent of the app's R2Service, to check what is really
+ * stored. Reads the suite's store from `process.env`, or another one (a fault stack's) from `env`.
+ */
+export function createBucketInspector(env: Record<string, string | undefined> = process.env) {
+  const bucket = env.R2_BUCKET_NAME as string;
   const client = new S3Client({
-    endpoint: process.env.S3_ENDPOINT,
-    region: process.env.S3_REGION ?? 'us-east-1',
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION ?? 'us-east-1',
     forcePathStyle: true,
-    credentials: { accessKeyId: process.env.R2_ACCESS_KEY_ID as string, secretAccessKey: process.env.R2_SECRET_ACCESS_KEY as string },
+    credentials: { accessKeyId: env.R2_ACCESS_KEY_ID as string, secretAccessKey: env.R2_SECRET_ACCESS_KEY as string },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });

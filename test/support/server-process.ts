@@ -5,8 +5,10 @@ export interface ServerProcess {
   child: ChildProcessWithoutNullStreams;
   /** Everything the server wrote to stdout so far (its JSON log lines). */
   output(): string;
-  /** Resolves with the exit code once the process has ended. */
+  /** Resolves with the exit code once the process has ended (null when a signal ended it). */
   exited: Promise<number | null>;
+  /** Sends `signal` (default SIGKILL: a crash) and resolves with the exit code once it has ended. */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
@@ -36,5 +38,9 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     child.stdout.on('data', check);
     void exited.then((code) => reject(new Error(`server exited with ${code}:\n${stdout}\n${stderr}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, child, output: () => stdout, exited };
+  const kill = (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  return { url: `http://127.0.0.1:${port}`, child, output: () => stdout, exited, kill };
 }
