@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { renderOpenApiDocument } from '../src/openapi/openapi-document.js';
+import { PUBLIC_ROUTES } from './support/public-routes.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 describe('OpenAPI document', () => {
@@ -48,6 +49,27 @@ describe('OpenAPI document', () => {
     const presign = document.components.schemas.PresignUploadDto;
     expect(presign.required).toEqual(expect.arrayContaining(['fileName', 'contentType']));
     expect(presign.properties.fileName.description).toContain('255 bytes');
+  });
+
+  it('names each operation after its handler and opens exactly the public routes', async () => {
+    const { body: document } = await t.http.get('/docs-json').expect(200);
+    expect(document.security).toEqual([{ bearer: [] }]);
+    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    expect(document.info.license).toEqual({ name: 'MIT', url: 'https://opensource.org/licenses/MIT' });
+    const operations = Object.entries(
+      document.paths as Record<string, Record<string, { operationId: string; security?: unknown[] }>>,
+    ).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, ...operation })),
+    );
+    const ids = operations.map((o) => o.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z][A-Za-z]+$/);
+    expect(ids).toEqual(expect.arrayContaining(['presignUpload', 'saveMetadata', 'listFiles', 'getFile', 'getDownloadUrl', 'deleteFile']));
+    // `security: []` (no token) on the public routes only; every other operation inherits bearer auth.
+    expect(operations.filter((o) => o.security !== undefined).map((o) => [o.route, o.security])).toEqual(
+      expect.arrayContaining(PUBLIC_ROUTES.map((route) => [route, []])),
+    );
+    expect(operations.filter((o) => o.security !== undefined)).toHaveLength(PUBLIC_ROUTES.length);
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -4,10 +4,8 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 
 import { IS_PUBLIC_KEY } from '../src/auth/decorators/public.decorator.js';
+import { PUBLIC_ROUTES } from './support/public-routes.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-/** The only routes open without a token. Adding one here must be a deliberate decision. */
-const PUBLIC_ROUTES = ['POST /auth/register', 'POST /auth/login', 'GET /health', 'GET /health/ready'];
 
 interface Route {
   method: string;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors, AUTH_ERRORS } from '../common/http/api-errors.decorator.js';
 import { AuthService } from './auth.service.js';
@@ -35,11 +35,10 @@ export class AuthController {
   }
 
   /** The caller, as identified by the access token. */
-  @ApiBearerAuth()
   @Get('me')
   @ApiOkResponse({ type: MeDto })
   @ApiErrors(...AUTH_ERRORS)
-  me(@CurrentUser() user: AuthenticatedUser): MeDto {
+  getMe(@CurrentUser() user: AuthenticatedUser): MeDto {
     return { id: user.id, email: user.email };
   }
 }

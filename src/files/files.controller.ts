@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
@@ -11,7 +11,6 @@ import { FileListDto, ListFilesQueryDto } from './dto/list-files.dto.js';
 import { FilesService } from './files.service.js';
 
 @ApiTags('files')
-@ApiBearerAuth()
 @Controller('files')
 export class FilesController {
   constructor(private readonly files: FilesService) {}
@@ -20,7 +19,7 @@ export class FilesController {
   @Get()
   @ApiOkResponse({ type: FileListDto })
   @ApiErrors('VALIDATION_FAILED', ...AUTH_ERRORS)
-  list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListFilesQueryDto): Promise<FileListDto> {
+  listFiles(@CurrentUser() user: AuthenticatedUser, @Query() query: ListFilesQueryDto): Promise<FileListDto> {
     return this.files.listFiles(user, query);
   }
 
@@ -28,7 +27,7 @@ export class FilesController {
   @Get(':id')
   @ApiOkResponse({ type: FileDto })
   @ApiErrors('VALIDATION_FAILED', 'FILE_NOT_FOUND', ...AUTH_ERRORS)
-  get(@CurrentUser() user: AuthenticatedUser, @Param('id', idParam()) id: number): Promise<FileDto> {
+  getFile(@CurrentUser() user: AuthenticatedUser, @Param('id', idParam()) id: number): Promise<FileDto> {
     return this.files.getFile(user, id);
   }
 
@@ -40,7 +39,7 @@ export class FilesController {
   @Get(':id/download-url')
   @ApiOkResponse({ type: DownloadUrlDto })
   @ApiErrors('VALIDATION_FAILED', 'FILE_NOT_FOUND', ...AUTH_ERRORS)
-  downloadUrl(
+  getDownloadUrl(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', idParam()) id: number,
     @Query() query: DownloadUrlQueryDto,
@@ -56,7 +55,7 @@ export class FilesController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors('VALIDATION_FAILED', 'FILE_NOT_FOUND', 'STORAGE_UNAVAILABLE', ...AUTH_ERRORS)
-  remove(@CurrentUser() user: AuthenticatedUser, @Param('id', idParam()) id: number): Promise<void> {
+  deleteFile(@CurrentUser() user: AuthenticatedUser, @Param('id', idParam()) id: number): Promise<void> {
     return this.files.deleteFile(user, id);
   }
 }

@@ -23,7 +23,7 @@ export class HealthController {
   /** Liveness: the process serves requests. Checks no dependency (a database outage must not restart every instance). */
   @Get()
   @ApiOkResponse({ type: HealthDto })
-  live(): Promise<HealthDto> {
+  checkLiveness(): Promise<HealthDto> {
     return this.health.check([]) as Promise<HealthDto>;
   }
 
@@ -31,7 +31,7 @@ export class HealthController {
   @Get('ready')
   @ApiOkResponse({ type: HealthDto })
   @ApiErrors('NOT_READY')
-  async ready(): Promise<HealthDto> {
+  async checkReadiness(): Promise<HealthDto> {
     try {
       return (await this.health.check([
         () => this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
@@ -17,7 +17,6 @@ import { MultipartUploadsService } from './multipart-uploads.service.js';
 
 /** Large files (up to UPLOAD_MAX_SIZE, at most 5 TiB) uploaded in parts straight to the store. */
 @ApiTags('multipart uploads')
-@ApiBearerAuth()
 @Controller('files/multipart')
 export class MultipartUploadsController {
   constructor(private readonly multipart: MultipartUploadsService) {}
@@ -38,7 +37,10 @@ export class MultipartUploadsController {
     'STORAGE_UNAVAILABLE',
     ...AUTH_ERRORS,
   )
-  start(@CurrentUser() user: AuthenticatedUser, @Body() body: StartMultipartUploadDto): Promise<StartMultipartUploadResponseDto> {
+  startMultipartUpload(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: StartMultipartUploadDto,
+  ): Promise<StartMultipartUploadResponseDto> {
     return this.multipart.start(user, body);
   }
 
@@ -47,7 +49,7 @@ export class MultipartUploadsController {
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: PartUrlsResponseDto })
   @ApiErrors('VALIDATION_FAILED', 'UPLOAD_NOT_FOUND', 'UPLOAD_EXPIRED', 'UPLOAD_REJECTED', ...AUTH_ERRORS)
-  partUrls(
+  signMultipartParts(
     @CurrentUser() user: AuthenticatedUser,
     @Param('uploadId') uploadId: string,
     @Body() body: PartUrlsRequestDto,
@@ -59,7 +61,7 @@ export class MultipartUploadsController {
   @Get(':uploadId')
   @ApiOkResponse({ type: MultipartUploadStatusDto })
   @ApiErrors('UPLOAD_NOT_FOUND', 'STORAGE_UNAVAILABLE', ...AUTH_ERRORS)
-  status(@CurrentUser() user: AuthenticatedUser, @Param('uploadId') uploadId: string): Promise<MultipartUploadStatusDto> {
+  getMultipartUpload(@CurrentUser() user: AuthenticatedUser, @Param('uploadId') uploadId: string): Promise<MultipartUploadStatusDto> {
     return this.multipart.status(user, uploadId);
   }
 
@@ -70,7 +72,7 @@ export class MultipartUploadsController {
   @Post(':uploadId/complete')
   @ApiCreatedResponse({ type: SaveMetadataResponseDto })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'INVALID_PARTS', ...CONFIRM_ERRORS, ...AUTH_ERRORS)
-  async complete(
+  async completeMultipartUpload(
     @CurrentUser() user: AuthenticatedUser,
     @Param('uploadId') uploadId: string,
     @Body() body: CompleteMultipartUploadDto,
@@ -83,7 +85,7 @@ export class MultipartUploadsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Aborted' })
   @ApiErrors('UPLOAD_NOT_FOUND', 'STORAGE_UNAVAILABLE', ...AUTH_ERRORS)
-  abort(@CurrentUser() user: AuthenticatedUser, @Param('uploadId') uploadId: string): Promise<void> {
+  abortMultipartUpload(@CurrentUser() user: AuthenticatedUser, @Param('uploadId') uploadId: string): Promise<void> {
     return this.multipart.abort(user, uploadId);
   }
 }

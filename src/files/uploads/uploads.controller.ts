@@ -1,5 +1,5 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
@@ -10,7 +10,6 @@ import { UploadsService } from './uploads.service.js';
 
 /** The seed guide's two endpoints, same paths and JSON fields, behind real auth. */
 @ApiTags('uploads')
-@ApiBearerAuth()
 @Controller()
 export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}
