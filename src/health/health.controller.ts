@@ -4,9 +4,9 @@ import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 
 import { Public } from '../auth/decorators/public.decorator.js';
 import { AppError } from '../common/errors/app-error.js';
+import { HealthReportDto } from '../common/errors/error-response.dto.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { BucketHealthIndicator } from './bucket.health.js';
-import { HealthDto } from './health.dto.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -22,24 +22,25 @@ export class HealthController {
 
   /** Liveness: the process serves requests. Checks no dependency (a database outage must not restart every instance). */
   @Get()
-  @ApiOkResponse({ type: HealthDto })
-  checkLiveness(): Promise<HealthDto> {
-    return this.health.check([]) as Promise<HealthDto>;
+  @ApiOkResponse({ type: HealthReportDto })
+  checkLiveness(): Promise<HealthReportDto> {
+    return this.health.check([]) as Promise<HealthReportDto>;
   }
 
   /** Readiness: the database answers and the bucket is reachable. 503 with the failing dependency otherwise. */
   @Get('ready')
-  @ApiOkResponse({ type: HealthDto })
+  @ApiOkResponse({ type: HealthReportDto })
   @ApiErrors('NOT_READY')
-  async checkReadiness(): Promise<HealthDto> {
+  async checkReadiness(): Promise<HealthReportDto> {
     try {
       return (await this.health.check([
         () => this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
         () => this.bucket.isReachable('bucket', CHECK_TIMEOUT_MS),
-      ])) as HealthDto;
+      ])) as HealthReportDto;
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      throw new AppError('NOT_READY', 'A dependency is not available', error.getResponse());
+      // Terminus answers its HealthCheckResult, the shape HealthReportDto documents.
+      throw new AppError('NOT_READY', 'A dependency is not available', error.getResponse() as HealthReportDto);
     }
   }
 }

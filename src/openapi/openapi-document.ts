@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-import { ErrorResponseDto, FieldErrorDto } from '../common/errors/error-response.dto.js';
+import { applyErrorResponses } from './error-responses.js';
+import { ERROR_DETAILS_MODELS } from './error-schemas.js';
 import { applyOperationSecurity, BEARER_SCHEME } from './operation-security.js';
 
 /**
@@ -24,7 +25,8 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     .setDescription(
       'Direct-to-storage uploads: get a presigned URL, PUT the file straight to R2 (or any S3 store), ' +
         'then confirm it so the verified metadata is recorded. All routes except /auth/register, /auth/login ' +
-        'and /health need `Authorization: Bearer <accessToken>`. Errors have the shape of ErrorResponseDto.',
+        'and /health need `Authorization: Bearer <accessToken>`. Every error answers `{success: false, error, code, ' +
+        'statusCode, details?, requestId}`; each code has its own schema (`ValidationFailedError`…) with typed `details`.',
     )
     .setVersion('0.1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
@@ -33,12 +35,13 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
   const document = SwaggerModule.createDocument(app, config, {
-    extraModels: [ErrorResponseDto, FieldErrorDto],
+    extraModels: ERROR_DETAILS_MODELS,
     // Handler names are the operation ids (`presignUpload`, `listFiles`): what generated clients call.
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
   delete document.info.contact; // DocumentBuilder leaves an empty one
   applyOperationSecurity(document);
+  applyErrorResponses(document);
   return document;
 }
 

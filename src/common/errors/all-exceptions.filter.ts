@@ -9,7 +9,7 @@ interface ResolvedError {
   status: number;
   code: ErrorCode;
   message: string;
-  details?: unknown;
+  details?: ErrorResponseDto['details'];
 }
 
 /**
@@ -36,7 +36,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       error: resolved.message,
       code: resolved.code,
       statusCode: resolved.status,
-      ...(resolved.details === undefined ? {} : { details: resolved.details as ErrorResponseDto['details'] }),
+      ...(resolved.details === undefined ? {} : { details: resolved.details }),
       requestId: String(request.id ?? ''),
     };
     if (!response.headersSent) response.status(resolved.status).json(body);
@@ -44,7 +44,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private resolve(exception: unknown): ResolvedError {
     if (exception instanceof AppError) {
-      return { status: exception.status, code: exception.code, message: exception.message, details: exception.details };
+      const { status, code, message, details } = exception as AppError; // `instanceof` alone narrows to AppError<any>
+      return { status, code, message, details };
     }
     // Express wraps body-parser failures in an HttpException; the original error is its cause.
     const bodyParserError = asBodyParserError(exception instanceof HttpException ? exception.cause : exception);

@@ -1,24 +1,16 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiExtension } from '@nestjs/swagger';
 
-import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes.js';
-import { ErrorResponseDto } from '../errors/error-response.dto.js';
+import type { ErrorCode } from '../errors/error-codes.js';
+
+/** Where `@ApiErrors` leaves a route's codes for src/openapi, which turns them into responses. */
+export const ERROR_CODES_EXTENSION = 'x-error-codes';
 
 /**
- * Documents the error answers of a route, grouped by status, each listing its possible codes.
- * Any explicit response hides the CLI plugin's inferred success response, so routes that use this
- * also declare their success response (`@ApiOkResponse`/`@ApiCreatedResponse`).
+ * Declares the error codes a route answers. The OpenAPI document gets one response per status,
+ * whose body is one of the codes' schemas (each with its typed `details`) with an example of each.
  */
-export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
-  return applyDecorators(
-    ...[...byStatus.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([status, statusCodes]) =>
-        ApiResponse({ status, type: ErrorResponseDto, description: `Error codes: ${statusCodes.join(', ')}` }),
-      ),
-  );
+export function ApiErrors(...codes: ErrorCode[]): MethodDecorator {
+  return ApiExtension(ERROR_CODES_EXTENSION, codes);
 }
 
 /** What confirming an upload can answer (save-metadata and multipart complete): the upload's state and its verification. */

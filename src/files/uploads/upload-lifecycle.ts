@@ -48,7 +48,7 @@ export class UploadLifecycle {
       ]);
     }
     if (size !== undefined && size > maxSize) {
-      throw new AppError('FILE_TOO_LARGE', `The file is ${size} bytes; the limit is ${maxSize}`, { maxSize });
+      throw new AppError('FILE_TOO_LARGE', `The file is ${size} bytes; the limit is ${maxSize}`, { size, maxSize });
     }
   }
 

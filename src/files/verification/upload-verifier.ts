@@ -22,7 +22,10 @@ export class UploadVerifier {
 
   async failure(upload: R2File, object: StoredObject): Promise<AppError | null> {
     if (object.size > this.config.maxSize) {
-      return new AppError('FILE_TOO_LARGE', `The uploaded object is ${object.size} bytes; the limit is ${this.config.maxSize}`);
+      return new AppError('FILE_TOO_LARGE', `The uploaded object is ${object.size} bytes; the limit is ${this.config.maxSize}`, {
+        size: object.size,
+        maxSize: this.config.maxSize,
+      });
     }
     if (upload.declaredSize !== null && object.size !== upload.declaredSize) {
       return new AppError('SIZE_MISMATCH', `The uploaded object is ${object.size} bytes, but ${upload.declaredSize} were declared`);
