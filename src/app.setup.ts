@@ -1,4 +1,7 @@
+import type { IncomingMessage } from 'node:http';
+
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 
@@ -9,6 +12,8 @@ import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi-document.j
 
 /** JSON bodies are metadata only (the file bytes go straight to the store): keep them small. */
 export const JSON_BODY_LIMIT = '16kb';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * Everything `main.ts` and the tests both need on top of the module graph, so the app under
@@ -25,7 +30,12 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  // Only methods that carry a body parse one: a GET or DELETE ignores any body it is sent rather
+  // than answering 400/413/415 about it (the OpenAPI document lists those on body routes only).
+  app.useBodyParser('json', {
+    limit: JSON_BODY_LIMIT,
+    type: (request: IncomingMessage) => BODY_METHODS.has(request.method ?? '') && Boolean((request as Request).is('application/json')),
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');

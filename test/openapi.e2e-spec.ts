@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
+import { ERROR_STATUS } from '../src/common/errors/error-codes.js';
 import { renderOpenApiDocument } from '../src/openapi/openapi-document.js';
 import { PUBLIC_ROUTES } from './support/public-routes.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -70,6 +71,23 @@ describe('OpenAPI document', () => {
       expect.arrayContaining(PUBLIC_ROUTES.map((route) => [route, []])),
     );
     expect(operations.filter((o) => o.security !== undefined)).toHaveLength(PUBLIC_ROUTES.length);
+  });
+
+  it("README's error table lists every code the document uses, each with its status", async () => {
+    const { body: document } = await t.http.get('/docs-json').expect(200);
+    const used = Object.values(document.components.schemas as Record<string, { properties?: { code?: { enum?: string[] } } }>)
+      .flatMap((schema) => schema.properties?.code?.enum ?? [])
+      .sort();
+    expect(used).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'FILE_TOO_LARGE', 'NOT_READY']));
+    const readme = readFileSync('README.md', 'utf8');
+    const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map(([, code, status]) => [code, Number(status)]);
+    expect(
+      rows
+        .filter(([code]) => used.includes(code as string))
+        .map(([code]) => code)
+        .sort(),
+    ).toEqual(used);
+    for (const [code, status] of rows) expect([code, status]).toEqual([code, ERROR_STATUS[code as keyof typeof ERROR_STATUS]]);
   });
 
   it('serves Swagger UI at /docs', async () => {

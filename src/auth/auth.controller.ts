@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
-import { ApiErrors, AUTH_ERRORS } from '../common/http/api-errors.decorator.js';
+import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { AuthService } from './auth.service.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
@@ -19,7 +19,7 @@ export class AuthController {
   @Public()
   @Post('register')
   @ApiCreatedResponse({ type: AccessTokenDto })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'EMAIL_TAKEN', 'RATE_LIMITED')
+  @ApiErrors('EMAIL_TAKEN', 'RATE_LIMITED', 'DATABASE_UNAVAILABLE')
   register(@Body() body: CredentialsDto): Promise<AccessTokenDto> {
     return this.auth.register(body);
   }
@@ -29,7 +29,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: AccessTokenDto })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'INVALID_CREDENTIALS', 'RATE_LIMITED')
+  @ApiErrors('INVALID_CREDENTIALS', 'RATE_LIMITED', 'DATABASE_UNAVAILABLE')
   login(@Body() body: CredentialsDto): Promise<AccessTokenDto> {
     return this.auth.login(body);
   }
@@ -37,7 +37,6 @@ export class AuthController {
   /** The caller, as identified by the access token. */
   @Get('me')
   @ApiOkResponse({ type: MeDto })
-  @ApiErrors(...AUTH_ERRORS)
   getMe(@CurrentUser() user: AuthenticatedUser): MeDto {
     return { id: user.id, email: user.email };
   }

@@ -3,8 +3,8 @@ import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
-import { ApiErrors, AUTH_ERRORS } from '../common/http/api-errors.decorator.js';
-import { idParam } from '../common/http/id-param.pipe.js';
+import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { ApiIdParam, idParam } from '../common/http/id-param.pipe.js';
 import { DownloadUrlDto, DownloadUrlQueryDto } from './dto/download-url.dto.js';
 import { FileDto } from './dto/file.dto.js';
 import { FileListDto, ListFilesQueryDto } from './dto/list-files.dto.js';
@@ -18,7 +18,7 @@ export class FilesController {
   /** The caller's uploaded files, newest first, in pages (follow `nextCursor`). */
   @Get()
   @ApiOkResponse({ type: FileListDto })
-  @ApiErrors('VALIDATION_FAILED', ...AUTH_ERRORS)
+  @ApiErrors('DATABASE_UNAVAILABLE')
   listFiles(@CurrentUser() user: AuthenticatedUser, @Query() query: ListFilesQueryDto): Promise<FileListDto> {
     return this.files.listFiles(user, query);
   }
@@ -26,7 +26,8 @@ export class FilesController {
   /** One of the caller's files. Any other id (someone else's, unknown) is 404. */
   @Get(':id')
   @ApiOkResponse({ type: FileDto })
-  @ApiErrors('VALIDATION_FAILED', 'FILE_NOT_FOUND', ...AUTH_ERRORS)
+  @ApiIdParam()
+  @ApiErrors('FILE_NOT_FOUND', 'DATABASE_UNAVAILABLE')
   getFile(@CurrentUser() user: AuthenticatedUser, @Param('id', idParam()) id: number): Promise<FileDto> {
     return this.files.getFile(user, id);
   }
@@ -38,7 +39,8 @@ export class FilesController {
    */
   @Get(':id/download-url')
   @ApiOkResponse({ type: DownloadUrlDto })
-  @ApiErrors('VALIDATION_FAILED', 'FILE_NOT_FOUND', ...AUTH_ERRORS)
+  @ApiIdParam()
+  @ApiErrors('FILE_NOT_FOUND', 'DATABASE_UNAVAILABLE')
   getDownloadUrl(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', idParam()) id: number,
@@ -54,7 +56,8 @@ export class FilesController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors('VALIDATION_FAILED', 'FILE_NOT_FOUND', 'STORAGE_UNAVAILABLE', ...AUTH_ERRORS)
+  @ApiIdParam()
+  @ApiErrors('FILE_NOT_FOUND', 'STORAGE_UNAVAILABLE', 'DATABASE_UNAVAILABLE')
   deleteFile(@CurrentUser() user: AuthenticatedUser, @Param('id', idParam()) id: number): Promise<void> {
     return this.files.deleteFile(user, id);
   }

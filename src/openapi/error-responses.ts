@@ -1,7 +1,13 @@
 import type { OpenAPIObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
 
 import { ERROR_STATUS, type ErrorCode } from '../common/errors/error-codes.js';
-import { ERROR_CODES_EXTENSION } from '../common/http/api-errors.decorator.js';
+import {
+  ERROR_CODES_EXTENSION,
+  EVERY_ROUTE_ERRORS,
+  GUARD_ERRORS,
+  JSON_BODY_ERRORS,
+  QUERY_ERRORS,
+} from '../common/http/api-errors.decorator.js';
 import { ERROR_CATALOG } from './error-catalog.js';
 import { errorExample, errorSchema, errorSchemaName, errorSchemaRef } from './error-schemas.js';
 import { operationsOf, takeExtension } from './operations.js';
@@ -9,11 +15,27 @@ import { operationsOf, takeExtension } from './operations.js';
 /**
  * Turns each operation's error codes into its error responses: one per status, whose body is
  * one of the codes' schemas, with an example of each code. Adds the schema of every code used.
+ * Runs after applyOperationSecurity (it reads which operations are public).
+ *
+ * An operation's codes are those its route declares with `@ApiErrors` plus those every route
+ * of its kind answers, read from the operation itself: a new route is documented exactly
+ * without listing them.
  */
 export function applyErrorResponses(document: OpenAPIObject): void {
   const used = new Set<ErrorCode>();
   for (const { operation } of operationsOf(document)) {
-    const codes = [...new Set(takeExtension<ErrorCode[]>(operation, ERROR_CODES_EXTENSION) ?? [])];
+    const declared = takeExtension<ErrorCode[]>(operation, ERROR_CODES_EXTENSION) ?? [];
+    const isPublic = operation.security?.length === 0;
+    const hasQuery = (operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === 'query');
+    const codes = [
+      ...new Set([
+        ...(operation.requestBody ? JSON_BODY_ERRORS : []),
+        ...(hasQuery ? QUERY_ERRORS : []),
+        ...(isPublic ? [] : GUARD_ERRORS),
+        ...declared,
+        ...EVERY_ROUTE_ERRORS,
+      ]),
+    ];
     for (const [status, statusCodes] of groupByStatus(codes)) {
       operation.responses[String(status)] = errorResponse(statusCodes);
       statusCodes.forEach((code) => used.add(code));

@@ -7,10 +7,14 @@ import { ERROR_CATALOG } from './error-catalog.js';
 /** The DTO classes `details` refers to: the document must carry their schemas. */
 export const ERROR_DETAILS_MODELS = Object.values(ERROR_DETAILS).map((shape) => shape.type);
 
-/** `VALIDATION_FAILED` → `ValidationFailedError`: the schema (and generated type) of that code's answers. */
+/** `VALIDATION_FAILED` → `ValidationFailedError` (`INTERNAL_ERROR` → `InternalError`): the schema, and generated type, of that code's answers. */
 export function errorSchemaName(code: ErrorCode): string {
-  const words = code.toLowerCase().split('_');
-  return `${words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('')}Error`;
+  const name = code
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+  return name.endsWith('Error') ? name : `${name}Error`;
 }
 
 export function errorSchemaRef(code: ErrorCode): ReferenceObject {

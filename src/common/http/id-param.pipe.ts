@@ -1,6 +1,8 @@
-import { Injectable, type PipeTransform } from '@nestjs/common';
+import { applyDecorators, Injectable, type PipeTransform } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 
 import { AppError } from '../errors/app-error.js';
+import { ApiErrors } from './api-errors.decorator.js';
 
 /**
  * A positive integer id in the route (1 … 2^53-1). Anything else — `abc`, `0`, `-1`, `1.5`, or a
@@ -21,3 +23,15 @@ export class IdParamPipe implements PipeTransform<string, number> {
 }
 
 export const idParam = (name = 'id') => new IdParamPipe(name);
+
+/** Documents a route parameter read with `idParam(name)`: an integer, and the 400 the pipe answers. */
+export function ApiIdParam(name = 'id'): MethodDecorator {
+  return applyDecorators(
+    ApiParam({
+      name,
+      description: 'A positive whole number.',
+      schema: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, example: 42 },
+    }),
+    ApiErrors('VALIDATION_FAILED'),
+  );
+}

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from
 
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
-import { ApiErrors, AUTH_ERRORS, CONFIRM_ERRORS } from '../../common/http/api-errors.decorator.js';
+import { ApiErrors, CONFIRM_ERRORS } from '../../common/http/api-errors.decorator.js';
 import { SaveMetadataResponseDto } from '../dto/save-metadata.dto.js';
 import {
   CompleteMultipartUploadDto,
@@ -28,15 +28,7 @@ export class MultipartUploadsController {
    */
   @Post()
   @ApiCreatedResponse({ type: StartMultipartUploadResponseDto })
-  @ApiErrors(
-    'VALIDATION_FAILED',
-    'INVALID_JSON',
-    'FILE_TOO_LARGE',
-    'CONTENT_TYPE_NOT_ALLOWED',
-    'TOO_MANY_PENDING_UPLOADS',
-    'STORAGE_UNAVAILABLE',
-    ...AUTH_ERRORS,
-  )
+  @ApiErrors('FILE_TOO_LARGE', 'CONTENT_TYPE_NOT_ALLOWED', 'TOO_MANY_PENDING_UPLOADS', 'STORAGE_UNAVAILABLE', 'DATABASE_UNAVAILABLE')
   startMultipartUpload(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: StartMultipartUploadDto,
@@ -48,7 +40,7 @@ export class MultipartUploadsController {
   @Post(':uploadId/part-urls')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: PartUrlsResponseDto })
-  @ApiErrors('VALIDATION_FAILED', 'UPLOAD_NOT_FOUND', 'UPLOAD_EXPIRED', 'UPLOAD_REJECTED', ...AUTH_ERRORS)
+  @ApiErrors('UPLOAD_NOT_FOUND', 'UPLOAD_EXPIRED', 'UPLOAD_REJECTED', 'DATABASE_UNAVAILABLE')
   signMultipartParts(
     @CurrentUser() user: AuthenticatedUser,
     @Param('uploadId') uploadId: string,
@@ -60,7 +52,7 @@ export class MultipartUploadsController {
   /** The upload and the parts the store already holds: upload the missing ones to resume. */
   @Get(':uploadId')
   @ApiOkResponse({ type: MultipartUploadStatusDto })
-  @ApiErrors('UPLOAD_NOT_FOUND', 'STORAGE_UNAVAILABLE', ...AUTH_ERRORS)
+  @ApiErrors('UPLOAD_NOT_FOUND', 'STORAGE_UNAVAILABLE', 'DATABASE_UNAVAILABLE')
   getMultipartUpload(@CurrentUser() user: AuthenticatedUser, @Param('uploadId') uploadId: string): Promise<MultipartUploadStatusDto> {
     return this.multipart.status(user, uploadId);
   }
@@ -71,7 +63,7 @@ export class MultipartUploadsController {
    */
   @Post(':uploadId/complete')
   @ApiCreatedResponse({ type: SaveMetadataResponseDto })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'INVALID_PARTS', ...CONFIRM_ERRORS, ...AUTH_ERRORS)
+  @ApiErrors('INVALID_PARTS', ...CONFIRM_ERRORS)
   async completeMultipartUpload(
     @CurrentUser() user: AuthenticatedUser,
     @Param('uploadId') uploadId: string,
@@ -84,7 +76,7 @@ export class MultipartUploadsController {
   @Delete(':uploadId')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Aborted' })
-  @ApiErrors('UPLOAD_NOT_FOUND', 'STORAGE_UNAVAILABLE', ...AUTH_ERRORS)
+  @ApiErrors('UPLOAD_NOT_FOUND', 'STORAGE_UNAVAILABLE', 'DATABASE_UNAVAILABLE')
   abortMultipartUpload(@CurrentUser() user: AuthenticatedUser, @Param('uploadId') uploadId: string): Promise<void> {
     return this.multipart.abort(user, uploadId);
   }

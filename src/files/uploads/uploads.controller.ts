@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
-import { ApiErrors, AUTH_ERRORS, CONFIRM_ERRORS } from '../../common/http/api-errors.decorator.js';
+import { ApiErrors, CONFIRM_ERRORS } from '../../common/http/api-errors.decorator.js';
 import { PresignUploadDto, PresignUploadResponseDto } from '../dto/presign-upload.dto.js';
 import { SaveMetadataDto, SaveMetadataResponseDto } from '../dto/save-metadata.dto.js';
 import { UploadsService } from './uploads.service.js';
@@ -22,15 +22,7 @@ export class UploadsController {
    */
   @Post('presign-upload')
   @ApiCreatedResponse({ type: PresignUploadResponseDto })
-  @ApiErrors(
-    'VALIDATION_FAILED',
-    'INVALID_JSON',
-    'PAYLOAD_TOO_LARGE',
-    'FILE_TOO_LARGE',
-    'CONTENT_TYPE_NOT_ALLOWED',
-    'TOO_MANY_PENDING_UPLOADS',
-    ...AUTH_ERRORS,
-  )
+  @ApiErrors('FILE_TOO_LARGE', 'CONTENT_TYPE_NOT_ALLOWED', 'TOO_MANY_PENDING_UPLOADS', 'DATABASE_UNAVAILABLE')
   presignUpload(@CurrentUser() user: AuthenticatedUser, @Body() body: PresignUploadDto): Promise<PresignUploadResponseDto> {
     return this.uploads.presignUpload(user, body);
   }
@@ -43,7 +35,7 @@ export class UploadsController {
    */
   @Post('save-metadata')
   @ApiCreatedResponse({ type: SaveMetadataResponseDto })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', ...CONFIRM_ERRORS, ...AUTH_ERRORS)
+  @ApiErrors(...CONFIRM_ERRORS)
   async saveMetadata(@CurrentUser() user: AuthenticatedUser, @Body() body: SaveMetadataDto): Promise<SaveMetadataResponseDto> {
     return { success: true, file: await this.uploads.saveMetadata(user, body) };
   }
