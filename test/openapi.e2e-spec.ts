@@ -73,6 +73,29 @@ describe('OpenAPI document', () => {
     expect(operations.filter((o) => o.security !== undefined)).toHaveLength(PUBLIC_ROUTES.length);
   });
 
+  it('types every number as an integer and every timestamp as a date-time, and bounds list pages', async () => {
+    const { body: document } = await t.http.get('/docs-json').expect(200);
+    // Every number this API reads or answers is a whole number (ids, sizes, counts, statuses):
+    // `type: number` would let typed clients send 1.5 and validators accept it.
+    const problems: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) return node.forEach((item, i) => walk(item, `${path}/${i}`));
+      if (typeof node !== 'object' || node === null) return;
+      const schema = node as { type?: unknown; properties?: Record<string, { format?: string }> };
+      if (schema.type === 'number') problems.push(`${path}: type number`);
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        if (/(At|Timestamp)$/.test(name) && property.format !== 'date-time') problems.push(`${path}/${name}: not a date-time`);
+      }
+      for (const [key, value] of Object.entries(node)) walk(value, `${path}/${key}`);
+    };
+    walk(document, '#');
+    expect(problems).toEqual([]);
+    const limit = document.paths['/files'].get.parameters.find((p: { name: string }) => p.name === 'limit');
+    expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 200, default: 50 });
+    expect(document.components.schemas.MultipartUploadStatusDto.properties.status.enum).toEqual(['pending', 'uploaded', 'rejected']);
+    expect(document.components.schemas.PresignUploadDto.properties.fileName).toMatchObject({ minLength: 1, maxLength: 1024 });
+  });
+
   it("README's error table lists every code the document uses, each with its status", async () => {
     const { body: document } = await t.http.get('/docs-json').expect(200);
     const used = Object.values(document.components.schemas as Record<string, { properties?: { code?: { enum?: string[] } } }>)

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
@@ -8,7 +9,8 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
 export class ListFilesQueryDto {
-  /** Files per page (1-200). */
+  /** Files per page. */
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, required: false })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number' })
@@ -16,7 +18,10 @@ export class ListFilesQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit?: number = DEFAULT_PAGE_SIZE;
 
-  /** `nextCursor` of the previous page; omit for the first page. */
+  /**
+   * `nextCursor` of the previous page; omit for the first page.
+   * @example "eyJ0IjoiMjAyNi0wMS0xNVQwOTozMDowMC4wMDBaIiwiaSI6NDJ9"
+   */
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -40,6 +45,9 @@ export class ListFilesQueryDto {
 export class FileListDto {
   /** The caller's files, newest first. */
   items!: FileDto[];
-  /** Pass as `cursor` for the next page; null on the last page. */
+  /**
+   * Pass as `cursor` for the next page; null on the last page.
+   * @example "eyJ0IjoiMjAyNi0wMS0xNVQwOTozMDowMC4wMDBaIiwiaSI6NDJ9"
+   */
   nextCursor!: string | null;
 }

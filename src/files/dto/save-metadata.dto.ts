@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 import { FileDto } from './file.dto.js';
@@ -15,6 +16,7 @@ export class SaveMetadataDto {
   /**
    * Accepted for compatibility with the seed guide's clients. The server derives the URL itself;
    * if one is sent it must equal the `publicFileUrl` that presign returned.
+   * @example "https://pub-0123456789abcdef.r2.dev/3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b-test-image.png"
    */
   @IsOptional()
   @IsString()
@@ -24,6 +26,7 @@ export class SaveMetadataDto {
 
 export class SaveMetadataResponseDto {
   /** Always true on success. */
+  @ApiProperty({ enum: [true] })
   success!: true;
   /** The verified file. */
   file!: FileDto;

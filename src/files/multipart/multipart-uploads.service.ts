@@ -7,7 +7,7 @@ import { R2Service } from '../../storage/r2.service.js';
 import type { StoredPart } from '../../storage/storage.types.js';
 import type { FileDto } from '../dto/file.dto.js';
 import { toFileDto } from '../file.mapper.js';
-import type { R2File } from '../r2-file.entity.js';
+import type { R2File, UploadStatus } from '../r2-file.entity.js';
 import { R2FilesRepository } from '../r2-files.repository.js';
 import { UploadLifecycle } from '../uploads/upload-lifecycle.js';
 import type {
@@ -20,7 +20,14 @@ import type {
 } from './dto/multipart.dto.js';
 import { partLength, type PartPlan, planParts } from './part-plan.js';
 
-type MultipartFile = R2File & { multipartUploadId: string; partSize: number; partCount: number; declaredSize: number };
+/** What findOwned returns: a multipart upload's row (never one being deleted). */
+type MultipartFile = R2File & {
+  multipartUploadId: string;
+  partSize: number;
+  partCount: number;
+  declaredSize: number;
+  status: Exclude<UploadStatus, 'deleting'>;
+};
 
 /**
  * Large files: the client PUTs parts straight to the store through presigned part URLs (each
