@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request } from 'express';
@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import { type AppConfig, appConfig } from './config/configuration.js';
+import { assignRequestId } from './logging/logging.module.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi-document.js';
 
 /** JSON bodies are metadata only (the file bytes go straight to the store): keep them small. */
@@ -22,6 +23,12 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 export async function configureApp(app: NestExpressApplication): Promise<void> {
   const config = app.get<AppConfig>(appConfig.KEY);
   app.useLogger(app.get(Logger));
+  // The request id first: answers the body parser refuses (before any module middleware runs)
+  // carry it too. The request logger reuses it.
+  app.use((request: IncomingMessage & { id?: string }, response: ServerResponse, next: () => void) => {
+    request.id = assignRequestId(request, response);
+    next();
+  });
   app.use(helmet());
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,

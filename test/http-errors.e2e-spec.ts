@@ -43,6 +43,13 @@ describe('HTTP errors', () => {
       .send('{"fileName": ')
       .expect(400);
     expect(response.body).toMatchObject({ success: false, code: 'INVALID_JSON', statusCode: 400 });
+    // Refused before any route or module middleware runs, and still traceable.
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.body.requestId).toBe(response.headers['x-request-id']);
+  });
+
+  it('a GET ignores any body it is sent (only POST, PUT and PATCH bodies are read)', async () => {
+    await t.http.get('/files').set(auth).set('Content-Type', 'application/json').send('{"not json').expect(200);
   });
 
   it('an oversized JSON body is a 413', async () => {

@@ -10,6 +10,7 @@ import {
 } from '../common/http/api-errors.decorator.js';
 import { ERROR_CATALOG } from './error-catalog.js';
 import { errorExample, errorSchema, errorSchemaName, errorSchemaRef } from './error-schemas.js';
+import { retryAfterHeader } from './headers.js';
 import { operationsOf, takeExtension } from './operations.js';
 
 /**
@@ -63,6 +64,7 @@ function errorResponse(codes: ErrorCode[]): ResponseObject {
         };
   return {
     description: codes.map((code) => `\`${code}\`: ${ERROR_CATALOG[code].meaning}`).join('\n\n'),
+    headers: retryAfterHeader(codes),
     content: {
       'application/json': {
         schema,

@@ -44,6 +44,7 @@ export function errorSchema(code: ErrorCode): SchemaObject {
       ...(details ? { details } : {}),
       requestId: {
         type: 'string',
+        minLength: 1,
         description: 'Id of the request (also the `X-Request-Id` header); quote it when reporting a problem.',
       },
     },

@@ -3,6 +3,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 
 import { applyErrorResponses } from './error-responses.js';
 import { ERROR_DETAILS_MODELS } from './error-schemas.js';
+import { applyHeaders } from './headers.js';
 import { applyOperationSecurity, BEARER_SCHEME } from './operation-security.js';
 
 /**
@@ -42,6 +43,7 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
   delete document.info.contact; // DocumentBuilder leaves an empty one
   applyOperationSecurity(document);
   applyErrorResponses(document);
+  applyHeaders(document);
   return document;
 }
 
