@@ -113,8 +113,11 @@ describe('OpenAPI document', () => {
     for (const [code, status] of rows) expect([code, status]).toEqual([code, ERROR_STATUS[code as keyof typeof ERROR_STATUS]]);
   });
 
-  it('serves Swagger UI at /docs', async () => {
+  it('serves Swagger UI at /docs, keeping the token across reloads', async () => {
     const response = await t.http.get('/docs').redirects(1).expect(200);
     expect(response.text).toContain('swagger-ui');
+    // Its configuration is a script of its own (helmet's CSP refuses inline scripts).
+    const init = await t.http.get('/docs/swagger-ui-init.js').expect(200);
+    expect(init.text).toMatch(/"persistAuthorization":\s*true/);
   });
 });

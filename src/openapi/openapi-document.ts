@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
@@ -5,6 +7,7 @@ import { applyErrorResponses } from './error-responses.js';
 import { ERROR_DETAILS_MODELS } from './error-schemas.js';
 import { applyHeaders } from './headers.js';
 import { applyOperationSecurity, BEARER_SCHEME } from './operation-security.js';
+import { operationsOf } from './operations.js';
 
 /**
  * The OpenAPI document of the running app. DTO schemas come from the @nestjs/swagger CLI plugin
@@ -44,7 +47,17 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
   applyOperationSecurity(document);
   applyErrorResponses(document);
   applyHeaders(document);
+  describeSuccessResponses(document);
   return document;
+}
+
+/** A success response the route did not describe gets its status's reason phrase (`Created`). */
+function describeSuccessResponses(document: OpenAPIObject): void {
+  for (const { operation } of operationsOf(document)) {
+    for (const [status, response] of Object.entries(operation.responses)) {
+      if (response && 'description' in response && !response.description) response.description = STATUS_CODES[status] ?? status;
+    }
+  }
 }
 
 export function serveOpenApi(app: INestApplication, document: OpenAPIObject): void {

@@ -18,10 +18,8 @@ export class ListFilesQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit?: number = DEFAULT_PAGE_SIZE;
 
-  /**
-   * `nextCursor` of the previous page; omit for the first page.
-   * @example "eyJ0IjoiMjAyNi0wMS0xNVQwOTozMDowMC4wMDBaIiwiaSI6NDJ9"
-   */
+  // No @example here or on contentType: Swagger UI's "Try it out" would send it.
+  /** `nextCursor` of the previous page; omit for the first page. */
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -30,7 +28,6 @@ export class ListFilesQueryDto {
   /**
    * Only files whose content type starts with this (case-insensitive): `image/` for all images,
    * `application/pdf` for PDFs.
-   * @example "image/"
    */
   @IsOptional()
   @TransformString((prefix) => prefix.trim().toLowerCase())

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
@@ -27,6 +27,10 @@ export class MultipartUploadsController {
    * keep the `ETag` header of each answer for `complete`.
    */
   @Post()
+  @ApiBody({
+    type: StartMultipartUploadDto,
+    examples: { video: { summary: 'A 70 MiB video', value: { fileName: 'video.mp4', contentType: 'video/mp4', size: 73400320 } } },
+  })
   @ApiCreatedResponse({ type: StartMultipartUploadResponseDto })
   @ApiErrors('FILE_TOO_LARGE', 'CONTENT_TYPE_NOT_ALLOWED', 'TOO_MANY_PENDING_UPLOADS', 'STORAGE_UNAVAILABLE', 'DATABASE_UNAVAILABLE')
   startMultipartUpload(

@@ -100,7 +100,7 @@ export class StartMultipartUploadResponseDto {
 export class PartUrlsRequestDto {
   /**
    * Part numbers to sign (1 … partCount, at most 1000 per request).
-   * @example [101, 102, 103]
+   * @example [2, 3]
    */
   @ApiProperty({ type: 'integer', isArray: true, minimum: 1, maximum: 10_000 })
   @IsArray()
