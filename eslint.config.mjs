@@ -20,7 +20,16 @@ const FEATURES = ['**/auth/**', '**/files/**', '**/health/**', '**/storage/**', 
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.data/**', 'src/metadata.ts', 'examples/**/dist/**', 'bench/profiles/**'],
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      'node_modules/**',
+      '.data/**',
+      'src/metadata.ts',
+      'clients/typescript/openapi.d.ts',
+      'examples/**/dist/**',
+      'bench/profiles/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
+import { CLIENT_TYPES_FILE, renderClientTypes } from '../scripts/openapi-client-types.js';
 import { ERROR_STATUS } from '../src/common/errors/error-codes.js';
 import { renderOpenApiDocument } from '../src/openapi/openapi-document.js';
 import { PUBLIC_ROUTES } from './support/public-routes.js';
@@ -20,6 +21,11 @@ describe('OpenAPI document', () => {
     // Compared as data: property order inside a schema may differ between build modes.
     const committed: unknown = JSON.parse(readFileSync('openapi.json', 'utf8'));
     expect(JSON.parse(await renderOpenApiDocument(t.app))).toEqual(committed);
+  });
+
+  it('the committed client types are those of openapi.json (run `npm run openapi`)', async () => {
+    const committed = readFileSync(CLIENT_TYPES_FILE, 'utf8');
+    expect(await renderClientTypes(JSON.parse(readFileSync('openapi.json', 'utf8')))).toBe(committed);
   });
 
   it('is served at /docs-json with bearer auth and schemas for every route', async () => {
