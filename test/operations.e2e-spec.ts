@@ -40,7 +40,7 @@ describe('operations', () => {
   describe('database connections', () => {
     it('apply the configured statement timeout and name themselves', async () => {
       const [row] = await t.db.query(`SELECT current_setting('statement_timeout') AS timeout, current_setting('application_name') AS app`);
-      expect(row).toEqual({ timeout: '15s', app: 'r2-files' });
+      expect(row).toEqual({ timeout: '5s', app: 'r2-files' });
     });
   });
 

@@ -32,6 +32,7 @@ export const databaseConfig = registerAs('database', () => {
     connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT,
     idleTimeoutMs: env.DATABASE_IDLE_TIMEOUT,
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT,
+    queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT,
   };
 });
 
@@ -49,6 +50,9 @@ export const storageConfig = registerAs('storage', () => {
     publicBaseUrl: env.R2_PUBLIC_BASE_URL ?? null,
     corsOrigins: env.STORAGE_CORS_ORIGINS,
     corsMaxAgeSeconds: env.STORAGE_CORS_MAX_AGE,
+    connectTimeoutMs: env.STORAGE_CONNECT_TIMEOUT,
+    requestTimeoutMs: env.STORAGE_REQUEST_TIMEOUT,
+    maxAttempts: env.STORAGE_MAX_ATTEMPTS,
   };
 });
 

@@ -83,7 +83,27 @@ describe('validateEnvironment', () => {
     expect(env.AUTH_EXTERNAL_AUDIENCE).toBe('api');
   });
 
+  it('bounds every wait on the database and the store by default, the query timeout beyond the statement timeout', () => {
+    expect(validateEnvironment(valid)).toMatchObject({
+      DATABASE_CONNECT_TIMEOUT: 10_000,
+      DATABASE_STATEMENT_TIMEOUT: 5_000,
+      DATABASE_QUERY_TIMEOUT: 8_000,
+      STORAGE_CONNECT_TIMEOUT: 3_000,
+      STORAGE_REQUEST_TIMEOUT: 10_000,
+      STORAGE_MAX_ATTEMPTS: 2,
+    });
+    expect(problemsOf({ ...valid, DATABASE_STATEMENT_TIMEOUT: '9000' })).toEqual([
+      'DATABASE_QUERY_TIMEOUT must be greater than DATABASE_STATEMENT_TIMEOUT',
+    ]);
+    expect(
+      validateEnvironment({ ...valid, DATABASE_STATEMENT_TIMEOUT: '9000', DATABASE_QUERY_TIMEOUT: '12000' }).DATABASE_QUERY_TIMEOUT,
+    ).toBe(12_000);
+  });
+
   it.each([
+    ['STORAGE_MAX_ATTEMPTS', '0'],
+    ['STORAGE_REQUEST_TIMEOUT', '10'],
+    ['DATABASE_QUERY_TIMEOUT', 'soon'],
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['R2_BUCKET_NAME', 'Not_A_Bucket'],
     ['R2_PUBLIC_BASE_URL', 'pub-123.r2.dev'],

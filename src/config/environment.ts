@@ -13,6 +13,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
   validateSync,
   type ValidationError,
@@ -65,6 +66,20 @@ function OriginList(name: string): PropertyDecorator {
   };
 }
 
+/** A whole number that must be greater than another setting's (when that one is valid). */
+function GreaterThanSetting(other: keyof Environment): PropertyDecorator {
+  return ValidateBy({
+    name: 'greaterThanSetting',
+    validator: {
+      validate: (value: unknown, args) => {
+        const bound = (args?.object as Record<string, unknown>)[other];
+        return typeof bound !== 'number' || (typeof value === 'number' && value > bound);
+      },
+      defaultMessage: (args) => `${args?.property} must be greater than ${other}`,
+    },
+  });
+}
+
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
@@ -87,7 +102,10 @@ export class Environment {
   @IntegerSetting(1, 100)
   DATABASE_POOL_MAX = 10;
 
-  /** Milliseconds to wait for a connection (a suspended Neon compute takes a moment to wake). */
+  /**
+   * Milliseconds to wait for a pooled connection: a free one, or a new one to be established (a
+   * suspended Neon compute takes a few seconds to wake). Past it the request is a 503.
+   */
   @IntegerSetting(100, 120_000)
   DATABASE_CONNECT_TIMEOUT = 10_000;
 
@@ -95,9 +113,40 @@ export class Environment {
   @IntegerSetting(1000, 3_600_000)
   DATABASE_IDLE_TIMEOUT = 10_000;
 
-  /** Milliseconds a single statement may run before PostgreSQL cancels it. */
+  /** Milliseconds a single statement may run before PostgreSQL cancels it (the API's statements take milliseconds). */
   @IntegerSetting(100, 600_000)
-  DATABASE_STATEMENT_TIMEOUT = 15_000;
+  DATABASE_STATEMENT_TIMEOUT = 5_000;
+
+  /**
+   * Milliseconds the API waits for the answer to one query before it gives up on the connection:
+   * the bound when the database or the network hangs (the server cannot cancel anything then).
+   * Longer than the statement timeout, so a slow statement gets PostgreSQL's own clean cancel
+   * first, with a margin for a pooled (`-pooler`) connection whose compute is waking up.
+   */
+  @IntegerSetting(100, 600_000)
+  @GreaterThanSetting('DATABASE_STATEMENT_TIMEOUT')
+  DATABASE_QUERY_TIMEOUT = 8_000;
+
+  /**
+   * Milliseconds to establish a connection to the object store. Each attempt of a store call is
+   * bounded by STORAGE_REQUEST_TIMEOUT as a whole; this one only fails faster on an unreachable host.
+   */
+  @IntegerSetting(100, 60_000)
+  STORAGE_CONNECT_TIMEOUT = 3_000;
+
+  /**
+   * Milliseconds one attempt of a store call may take until the store starts answering, and the
+   * longest silence while its answer streams in. Large multipart completes are the slowest calls.
+   */
+  @IntegerSetting(100, 300_000)
+  STORAGE_REQUEST_TIMEOUT = 10_000;
+
+  /**
+   * Attempts per store call (1 = no retry). A hung store answers 503 within about
+   * STORAGE_MAX_ATTEMPTS × STORAGE_REQUEST_TIMEOUT (plus < 1 s of back-off between attempts).
+   */
+  @IntegerSetting(1, 10)
+  STORAGE_MAX_ATTEMPTS = 2;
 
   /** Cloudflare account id: the endpoint becomes https://<id>.r2.cloudflarestorage.com. */
   @Transform(emptyToUndefined)

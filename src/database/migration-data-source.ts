@@ -11,7 +11,14 @@ const ENTITIES = [fileURLToPath(new URL('../**/!(*.d).entity.{ts,js}', import.me
 
 /** The app's connection settings plus the migrations: used by the TypeORM CLI and `npm run dev`. */
 export function createMigrationDataSource(url: string): DataSource {
-  // Migrations may rewrite large tables: no statement timeout for them.
-  const options = buildDataSourceOptions({ url, poolMax: 2, connectTimeoutMs: 30_000, idleTimeoutMs: 10_000, statementTimeoutMs: 0 });
+  // Migrations may rewrite large tables: no statement or query timeout for them.
+  const options = buildDataSourceOptions({
+    url,
+    poolMax: 2,
+    connectTimeoutMs: 30_000,
+    idleTimeoutMs: 10_000,
+    statementTimeoutMs: 0,
+    queryTimeoutMs: 0,
+  });
   return new DataSource({ ...options, entities: ENTITIES, migrations: MIGRATIONS, migrationsTransactionMode: 'each' });
 }

@@ -5,6 +5,7 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 
 import { type AppConfig, appConfig } from '../config/configuration.js';
+import { requestLogFields } from './request-log.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -18,8 +19,12 @@ export function assignRequestId(request: IncomingMessage, response: ServerRespon
 }
 
 /**
- * Structured JSON logs (pino), one line per request with its id, method, URL, status and latency.
- * Credentials never reach the log: authorization and cookie headers are redacted.
+ * Structured JSON logs (pino), one line per request with its id, method, URL, status and latency,
+ * and for failures the error code (plus SQLSTATE/errno/reason for an outage). A 503 (a dependency
+ * is out) is a warning, other 5xx errors. The line carries no stack trace: unexpected errors are
+ * logged once with theirs by the exception filter, and pino-http's own "failed with status code"
+ * error says nothing the status does not. Credentials never reach the log: authorization and
+ * cookie headers are redacted.
  */
 @Module({
   imports: [
@@ -29,6 +34,18 @@ export function assignRequestId(request: IncomingMessage, response: ServerRespon
         pinoHttp: {
           level: config.logLevel,
           genReqId: assignRequestId,
+          customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) => {
+            if (response.statusCode === 503) return 'warn';
+            return error || response.statusCode >= 500 ? 'error' : 'info';
+          },
+          customSuccessObject: (_request: IncomingMessage, response: ServerResponse, value: Record<string, unknown>) => ({
+            ...value,
+            ...requestLogFields(response),
+          }),
+          customErrorObject: (_request: IncomingMessage, response: ServerResponse, _error: Error, value: Record<string, unknown>) => {
+            const { err: _err, ...rest } = value;
+            return { ...rest, ...requestLogFields(response) };
+          },
           redact: {
             paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', '*.password'],
             censor: '[redacted]',

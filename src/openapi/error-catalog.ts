@@ -107,14 +107,14 @@ export const ERROR_CATALOG: { [C in ErrorCode]: CatalogEntry<C> } = {
   },
   INTERNAL_ERROR: { meaning: 'A bug: quote the `requestId`.', example: 'Internal server error' },
   STORAGE_UNAVAILABLE: {
-    meaning: 'The object store could not be reached in time; nothing changed. Retry.',
+    meaning: 'The object store failed, or did not answer within its bounds (STORAGE_*); retry after `Retry-After` seconds.',
     example: 'The file store is unavailable; try again shortly',
-    retryAfter: 'when-known',
+    retryAfter: 'always',
   },
   DATABASE_UNAVAILABLE: {
-    meaning: 'The database could not be reached in time; nothing changed. Retry.',
+    meaning: 'The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds.',
     example: 'The database is unavailable; try again shortly',
-    retryAfter: 'when-known',
+    retryAfter: 'always',
   },
   NOT_READY: {
     meaning: 'A readiness check failed; `details` is the health report naming the failing dependency.',

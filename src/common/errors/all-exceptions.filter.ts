@@ -1,8 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
+import { databaseOutage } from '../../database/database-unavailable.js';
+import { addRequestLogFields } from '../../logging/request-log.js';
 import { AppError } from './app-error.js';
-import { codeForStatus, type ErrorCode } from './error-codes.js';
+import { codeForStatus, type ErrorCode, RETRY_AFTER_SECONDS } from './error-codes.js';
 import type { ErrorResponseDto } from './error-response.dto.js';
 
 interface ResolvedError {
@@ -10,12 +12,16 @@ interface ResolvedError {
   code: ErrorCode;
   message: string;
   details?: ErrorResponseDto['details'];
+  /** What the request's log line should say about the failure, beyond its code. */
+  logFields?: Record<string, unknown>;
 }
 
 /**
  * The one exception filter: every failure leaves the API in the same shape. Client mistakes
- * (including body-parser failures) become 4xx with a code; anything unexpected is logged and
- * answered with a 500 that reveals nothing internal.
+ * (including body-parser failures) become 4xx with a code; an unavailable dependency (database,
+ * store) is a 503 with `Retry-After`, and what failed goes on the request's one log line (a
+ * warning: no stack trace, no SQL); anything unexpected is logged with its stack and answered with
+ * a 500 that reveals nothing internal.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -25,10 +31,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request & { id?: string | number }>();
     const response = http.getResponse<Response>();
+    const requestId = String(request.id ?? '');
     const resolved = this.resolve(exception);
+    addRequestLogFields(response, { code: resolved.code, ...resolved.logFields });
 
-    if (resolved.status >= 500 && !(exception instanceof AppError)) {
-      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
+    if (resolved.status >= 500 && resolved.code === 'INTERNAL_ERROR') {
+      this.logger.error({ err: exception, requestId }, 'Unhandled error');
     }
 
     const body: ErrorResponseDto = {
@@ -37,15 +45,28 @@ export class AllExceptionsFilter implements ExceptionFilter {
       code: resolved.code,
       statusCode: resolved.status,
       ...(resolved.details === undefined ? {} : { details: resolved.details }),
-      requestId: String(request.id ?? ''),
+      requestId,
     };
-    if (!response.headersSent) response.status(resolved.status).json(body);
+    if (response.headersSent) return;
+    const retryAfter = RETRY_AFTER_SECONDS[resolved.code];
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+    response.status(resolved.status).json(body);
   }
 
   private resolve(exception: unknown): ResolvedError {
     if (exception instanceof AppError) {
-      const { status, code, message, details } = exception as AppError; // `instanceof` alone narrows to AppError<any>
-      return { status, code, message, details };
+      const { status, code, message, details, cause } = exception as AppError; // `instanceof` alone narrows to AppError<any>
+      const logFields = code === 'STORAGE_UNAVAILABLE' ? { reason: describeStoreFailure(cause) } : undefined;
+      return { status, code, message, details, logFields };
+    }
+    const outage = databaseOutage(exception);
+    if (outage) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        code: 'DATABASE_UNAVAILABLE',
+        message: 'The database is unavailable; try again shortly',
+        logFields: { ...outage },
+      };
     }
     // Express wraps body-parser failures in an HttpException; the original error is its cause.
     const bodyParserError = asBodyParserError(exception instanceof HttpException ? exception.cause : exception);
@@ -56,6 +77,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
   }
+}
+
+/** The store's failure in a few words (error name, socket code, HTTP status): no stack, no URL. */
+function describeStoreFailure(cause: unknown): string {
+  const { name, code, $metadata } = (cause ?? {}) as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  const status = $metadata?.httpStatusCode;
+  return [name, code, typeof status === 'number' ? `HTTP ${status}` : undefined].filter((part) => typeof part === 'string').join(' ');
 }
 
 function httpExceptionMessage(exception: HttpException): string {

@@ -39,6 +39,15 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * `Retry-After` (seconds) of the answers that say "a dependency is out, try again": long enough for
+ * a restarting database or a waking Neon compute, short enough not to keep a client waiting.
+ */
+export const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
+  DATABASE_UNAVAILABLE: 5,
+  STORAGE_UNAVAILABLE: 5,
+};
+
 /** The code used when a framework exception (not an `AppError`) carries only a status. */
 const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.BAD_REQUEST]: 'BAD_REQUEST',

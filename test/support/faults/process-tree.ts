@@ -64,3 +64,28 @@ function signal(pid: number, name: NodeJS.Signals): void {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // exited meanwhile: nothing to do
   }
 }
+
+/**
+ * Bytes received on established TCP connections to local `port` that the listening process has
+ * not read yet (the rx queue in /proc/net/tcp). Above 0 while a service is frozen, it proves that a
+ * client's request reached it and waits — without sleeping and hoping.
+ */
+export function unreadBytesOnPort(port: number): number {
+  let total = 0;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const [local, , state, queues] = [fields[1], fields[2], fields[3], fields[4]];
+      if (!local || state !== '01' || !queues) continue; // 01 = ESTABLISHED
+      if (parseInt(local.split(':')[1] ?? '', 16) !== port) continue;
+      total += parseInt(queues.split(':')[1] ?? '0', 16);
+    }
+  }
+  return total;
+}
