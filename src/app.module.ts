@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 
 import { AuthModule } from './auth/auth.module.js';
+import { JsonBodyMiddleware } from './common/http/json-body.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FilesModule } from './files/files.module.js';
@@ -11,4 +12,9 @@ import { StorageModule } from './storage/storage.module.js';
 @Module({
   imports: [ConfigModule, LoggingModule, DatabaseModule, StorageModule, AuthModule, FilesModule, HealthModule],
 })
-export class AppModule {}
+export class AppModule implements NestModule {
+  /** Root-module middleware runs after the imported modules' (the request logger's among them). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonBodyMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}

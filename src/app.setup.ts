@@ -1,20 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Request } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { configureHttpServer } from './common/http/http-server.js';
+import { SafeStringsPipe } from './common/http/safe-strings.pipe.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import { type AppConfig, appConfig } from './config/configuration.js';
 import { assignRequestId } from './logging/logging.module.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi-document.js';
-
-/** JSON bodies are metadata only (the file bytes go straight to the store): keep them small. */
-export const JSON_BODY_LIMIT = '16kb';
-
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * Everything `main.ts` and the tests both need on top of the module graph, so the app under
@@ -22,9 +18,11 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  */
 export async function configureApp(app: NestExpressApplication): Promise<void> {
   const config = app.get<AppConfig>(appConfig.KEY);
-  app.useLogger(app.get(Logger));
-  // The request id first: answers the body parser refuses (before any module middleware runs)
-  // carry it too. The request logger reuses it.
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  configureHttpServer(app.getHttpServer(), config.http, logger);
+  // The request id first: every answer carries it, even one refused before any module middleware
+  // runs. The request logger reuses it.
   app.use((request: IncomingMessage & { id?: string }, response: ServerResponse, next: () => void) => {
     request.id = assignRequestId(request, response);
     next();
@@ -37,13 +35,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
-  // Only methods that carry a body parse one: a GET or DELETE ignores any body it is sent rather
-  // than answering 400/413/415 about it (the OpenAPI document lists those on body routes only).
-  app.useBodyParser('json', {
-    limit: JSON_BODY_LIMIT,
-    type: (request: IncomingMessage) => BODY_METHODS.has(request.method ?? '') && Boolean((request as Request).is('application/json')),
-  });
-  app.useGlobalPipes(createValidationPipe());
+  // JSON bodies are parsed by JsonBodyMiddleware (AppModule), after the request logger.
+  app.useGlobalPipes(new SafeStringsPipe(), createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');

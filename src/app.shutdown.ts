@@ -27,9 +27,13 @@ export function installGracefulShutdown(app: NestExpressApplication, timeoutMs: 
     started = true;
     const hardDeadlineMs = Math.max(timeoutMs, MIN_SHUTDOWN_MS);
     const cutConnectionsAtMs = Math.min(timeoutMs, hardDeadlineMs - Math.min(CLOSE_RESERVE_MS, hardDeadlineMs / 2));
-    logger.log({ signal, timeoutMs: hardDeadlineMs }, 'Shutting down: draining in-flight requests');
+    // Messages go in `msg`: the Nest logger takes a second argument as the context, not the message.
+    logger.log({ msg: 'Shutting down: draining in-flight requests', signal, timeoutMs: hardDeadlineMs });
     setTimeout(() => {
-      logger.warn({ timeoutMs: hardDeadlineMs }, 'Shutdown deadline reached before the app closed (a dependency did not answer): exiting');
+      logger.warn({
+        msg: 'Shutdown deadline reached before the app closed (a dependency did not answer): exiting',
+        timeoutMs: hardDeadlineMs,
+      });
       process.exit(1);
     }, hardDeadlineMs).unref();
 
@@ -48,7 +52,7 @@ export function installGracefulShutdown(app: NestExpressApplication, timeoutMs: 
       logger.log('Shutdown complete');
       process.exit(0);
     } catch (error) {
-      logger.error({ err: error }, 'Shutdown failed');
+      logger.error({ msg: 'Shutdown failed', err: error });
       process.exit(1);
     }
   };

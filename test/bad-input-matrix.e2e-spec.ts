@@ -210,7 +210,7 @@ const CASES: [string, (ctx: Context) => Promise<Outcome>, number, string | RegEx
   ['files list with limit 0', (c) => api(c, 'get', '/files?limit=0'), 400, 'VALIDATION_FAILED'],
   ['files list with a non-numeric limit', (c) => api(c, 'get', '/files?limit=ten'), 400, 'VALIDATION_FAILED'],
   ['files list with a limit over 200', (c) => api(c, 'get', '/files?limit=201'), 400, 'VALIDATION_FAILED'],
-  ['files list with a forged cursor', (c) => api(c, 'get', `/files?cursor=${b64({ userId: c.intruder.id })}`), 400, 'VALIDATION_FAILED'],
+  ['files list with a forged cursor', (c) => api(c, 'get', `/files?cursor=${b64({ userId: c.intruder.id })}`), 400, 'INVALID_CURSOR'],
   ['files list with an unknown query parameter', (c) => api(c, 'get', `/files?userId=${c.intruder.id}`), 400, 'VALIDATION_FAILED'],
   // auth routes
   ['register without a password', (c) => api(c, 'post', '/auth/register', { email: 'x@example.com' }, null), 400, 'VALIDATION_FAILED'],
@@ -231,6 +231,80 @@ const CASES: [string, (ctx: Context) => Promise<Outcome>, number, string | RegEx
     (c) => api(c, 'post', '/auth/login', { email: c.owner.email, password: 'wrong password!' }, null),
     401,
     'INVALID_CREDENTIALS',
+  ],
+  // hostile text: NUL, lone surrogates, absurd nesting, values PostgreSQL cannot hold (never a 5xx)
+  ['presign with a NUL in contentType', (c) => presign(c, { ...ok, contentType: 'image/png\u0000' }), 400, 'VALIDATION_FAILED'],
+  [
+    'presign with a lone surrogate in the fileName',
+    (c) =>
+      api(c, 'post', '/presign-upload', undefined, c.owner.auth, {
+        type: 'application/json',
+        data: '{"fileName":"a\\ud800.png","contentType":"image/png"}',
+      }),
+    400,
+    'VALIDATION_FAILED',
+  ],
+  [
+    'presign with a NUL in a field name',
+    (c) =>
+      api(c, 'post', '/presign-upload', undefined, c.owner.auth, {
+        type: 'application/json',
+        data: '{"fileName":"a.png","contentType":"image/png","\\u0000":1}',
+      }),
+    400,
+    'VALIDATION_FAILED',
+  ],
+  [
+    'register with a lone surrogate in the email',
+    (c) =>
+      api(c, 'post', '/auth/register', undefined, null, {
+        type: 'application/json',
+        data: '{"email":"a\\udc00@example.com","password":"a long enough password"}',
+      }),
+    400,
+    'VALIDATION_FAILED',
+  ],
+  [
+    'presign with JSON nested 5,000 deep (under the size limit)',
+    (c) =>
+      api(c, 'post', '/presign-upload', undefined, c.owner.auth, {
+        type: 'application/json',
+        data: `{"fileName":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      }),
+    400,
+    'INVALID_JSON',
+  ],
+  ['multipart status with a NUL in the upload id', (c) => api(c, 'get', '/files/multipart/up%00load'), 400, 'VALIDATION_FAILED'],
+  ['files list with a NUL in the cursor', (c) => api(c, 'get', '/files?cursor=%00'), 400, 'VALIDATION_FAILED'],
+  [
+    'files list with a cursor whose timestamp PostgreSQL cannot hold',
+    (c) => api(c, 'get', `/files?cursor=${Buffer.from(JSON.stringify(['+275760-09-13T00:00:00.000Z', 1])).toString('base64url')}`),
+    400,
+    'INVALID_CURSOR',
+  ],
+  [
+    'files list with a cursor whose id is beyond bigint',
+    (c) => api(c, 'get', `/files?cursor=${Buffer.from('["2026-01-01T00:00:00.000Z",99999999999999999999]').toString('base64url')}`),
+    400,
+    'INVALID_CURSOR',
+  ],
+  [
+    'files list with a token whose sub has a NUL',
+    (c) => api(c, 'get', '/files', undefined, { Authorization: `Bearer ${token({ sub: 'a\u0000b' })}` }),
+    401,
+    'TOKEN_INVALID',
+  ],
+  [
+    'files list with a token whose sub is 10 kB',
+    (c) => api(c, 'get', '/files', undefined, { Authorization: `Bearer ${token({ sub: 's'.repeat(10_000) })}` }),
+    401,
+    'TOKEN_INVALID',
+  ],
+  [
+    'files list with a token whose email has a lone surrogate',
+    (c) => api(c, 'get', '/files', undefined, { Authorization: `Bearer ${token({ sub: c.owner.id, email: 'a\ud800@example.com' })}` }),
+    401,
+    'TOKEN_INVALID',
   ],
   // the store itself
   [

@@ -71,9 +71,17 @@ describe('HTTP errors', () => {
     expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'publicFileUrl' })] });
   });
 
-  it('a bad page cursor or limit is a 400', async () => {
-    const badCursor = await t.http.get('/files?cursor=bm9wZQ').set(auth).expect(400);
-    expect(badCursor.body.details).toEqual([expect.objectContaining({ field: 'cursor' })]);
+  it('a bad page cursor is a 400 INVALID_CURSOR, a bad limit a 400 VALIDATION_FAILED', async () => {
+    const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const bad of [
+      'bm9wZQ',
+      cursor(['+275760-09-13T00:00:00.000Z', 1]),
+      cursor(['2026-01-01T00:00:00.000Z', 2 ** 64]),
+      'x'.repeat(201),
+    ]) {
+      const badCursor = await t.http.get(`/files?cursor=${bad}`).set(auth).expect(400);
+      expect(badCursor.body).toMatchObject({ code: 'INVALID_CURSOR', details: [expect.objectContaining({ field: 'cursor' })] });
+    }
     const badLimit = await t.http.get('/files?limit=1000').set(auth).expect(400);
     expect(badLimit.body.details).toEqual([expect.objectContaining({ field: 'limit' })]);
   });

@@ -294,7 +294,7 @@ const CASES: Record<string, Case[]> = {
       },
     },
     { name: 'a limit above 200', status: 400, code: 'VALIDATION_FAILED', send: (c) => auth(c, 'get', '/files?limit=201') },
-    { name: 'a made-up cursor', status: 400, code: 'VALIDATION_FAILED', send: (c) => auth(c, 'get', '/files?cursor=bm9wZQ') },
+    { name: 'a made-up cursor', status: 400, code: 'INVALID_CURSOR', send: (c) => auth(c, 'get', '/files?cursor=bm9wZQ') },
   ],
   getFile: [
     { name: 'a file of the caller', status: 200, send: async (c) => auth(c, 'get', `/files/${(await c.uploadFile(c.user)).id}`) },
@@ -453,8 +453,15 @@ const CASES: Record<string, Case[]> = {
       },
     },
     { name: 'an unknown upload', status: 404, code: 'UPLOAD_NOT_FOUND', send: (c) => auth(c, 'get', '/files/multipart/no-such-upload') },
+    { name: 'a NUL in the upload id', status: 400, code: 'VALIDATION_FAILED', send: (c) => auth(c, 'get', '/files/multipart/up%00load') },
   ],
   abortMultipartUpload: [
+    {
+      name: 'a NUL in the upload id',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      send: (c) => auth(c, 'delete', '/files/multipart/up%00load'),
+    },
     {
       name: 'a pending upload',
       status: 204,

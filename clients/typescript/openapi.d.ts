@@ -802,7 +802,7 @@ export interface components {
             /** @description Id of the request (also the `X-Request-Id` header); quote it when reporting a problem. */
             requestId: string;
         };
-        /** @description The database could not be reached in time; nothing changed. Retry. */
+        /** @description The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds. */
         DatabaseUnavailableError: {
             /**
              * @description Always false for errors (the seed guide’s shape).
@@ -945,7 +945,30 @@ export interface components {
             /** @description Id of the request (also the `X-Request-Id` header); quote it when reporting a problem. */
             requestId: string;
         };
-        /** @description The body is not valid JSON. */
+        /** @description `cursor` is not a `nextCursor` this API issued (forged, truncated or out of range): start again from the first page. */
+        InvalidCursorError: {
+            /**
+             * @description Always false for errors (the seed guide’s shape).
+             * @enum {boolean}
+             */
+            success: false;
+            /** @description A human sentence saying what went wrong (may change: switch on `code`). */
+            error: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "INVALID_CURSOR";
+            /**
+             * @description The HTTP status, repeated in the body.
+             * @enum {integer}
+             */
+            statusCode: 400;
+            details: components["schemas"]["FieldErrorDto"][];
+            /** @description Id of the request (also the `X-Request-Id` header); quote it when reporting a problem. */
+            requestId: string;
+        };
+        /** @description The body is not valid JSON, or nests arrays and objects deeper than 32 levels. */
         InvalidJsonError: {
             /**
              * @description Always false for errors (the seed guide’s shape).
@@ -1095,7 +1118,7 @@ export interface components {
             /** @description Id of the request (also the `X-Request-Id` header); quote it when reporting a problem. */
             requestId: string;
         };
-        /** @description The object store could not be reached in time; nothing changed. Retry. */
+        /** @description The object store failed, or did not answer within its bounds (STORAGE_*); retry after `Retry-After` seconds. */
         StorageUnavailableError: {
             /**
              * @description Always false for errors (the seed guide’s shape).
@@ -1297,8 +1320,6 @@ export interface components {
         RequestId: string;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
-        /** @description Seconds to wait before trying again, when the API can tell. */
-        RetryAfterIfKnown: number;
     };
     pathItems: never;
 }
@@ -1333,7 +1354,7 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
              *
-             *     `INVALID_JSON`: The body is not valid JSON.
+             *     `INVALID_JSON`: The body is not valid JSON, or nests arrays and objects deeper than 32 levels.
              */
             400: {
                 headers: {
@@ -1395,11 +1416,11 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry. */
+            /** @description `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1437,7 +1458,7 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
              *
-             *     `INVALID_JSON`: The body is not valid JSON.
+             *     `INVALID_JSON`: The body is not valid JSON, or nests arrays and objects deeper than 32 levels.
              */
             400: {
                 headers: {
@@ -1499,11 +1520,11 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry. */
+            /** @description `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1591,7 +1612,7 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
              *
-             *     `INVALID_JSON`: The body is not valid JSON.
+             *     `INVALID_JSON`: The body is not valid JSON, or nests arrays and objects deeper than 32 levels.
              */
             400: {
                 headers: {
@@ -1666,11 +1687,11 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry. */
+            /** @description `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1708,7 +1729,7 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
              *
-             *     `INVALID_JSON`: The body is not valid JSON.
+             *     `INVALID_JSON`: The body is not valid JSON, or nests arrays and objects deeper than 32 levels.
              */
             400: {
                 headers: {
@@ -1818,14 +1839,14 @@ export interface operations {
                 };
             };
             /**
-             * @description `STORAGE_UNAVAILABLE`: The object store could not be reached in time; nothing changed. Retry.
+             * @description `STORAGE_UNAVAILABLE`: The object store failed, or did not answer within its bounds (STORAGE_*); retry after `Retry-After` seconds.
              *
-             *     `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry.
+             *     `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1863,7 +1884,7 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
              *
-             *     `INVALID_JSON`: The body is not valid JSON.
+             *     `INVALID_JSON`: The body is not valid JSON, or nests arrays and objects deeper than 32 levels.
              */
             400: {
                 headers: {
@@ -1939,14 +1960,14 @@ export interface operations {
                 };
             };
             /**
-             * @description `STORAGE_UNAVAILABLE`: The object store could not be reached in time; nothing changed. Retry.
+             * @description `STORAGE_UNAVAILABLE`: The object store failed, or did not answer within its bounds (STORAGE_*); retry after `Retry-After` seconds.
              *
-             *     `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry.
+             *     `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1986,7 +2007,7 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
              *
-             *     `INVALID_JSON`: The body is not valid JSON.
+             *     `INVALID_JSON`: The body is not valid JSON, or nests arrays and objects deeper than 32 levels.
              */
             400: {
                 headers: {
@@ -2073,11 +2094,11 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry. */
+            /** @description `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2110,6 +2131,16 @@ export interface operations {
                     "application/json": components["schemas"]["MultipartUploadStatusDto"];
                 };
             };
+            /** @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
             /**
              * @description `AUTH_REQUIRED`: No bearer token: send `Authorization: Bearer <accessToken>`.
              *
@@ -2147,14 +2178,14 @@ export interface operations {
                 };
             };
             /**
-             * @description `STORAGE_UNAVAILABLE`: The object store could not be reached in time; nothing changed. Retry.
+             * @description `STORAGE_UNAVAILABLE`: The object store failed, or did not answer within its bounds (STORAGE_*); retry after `Retry-After` seconds.
              *
-             *     `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry.
+             *     `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2185,6 +2216,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
             /**
              * @description `AUTH_REQUIRED`: No bearer token: send `Authorization: Bearer <accessToken>`.
              *
@@ -2222,14 +2263,14 @@ export interface operations {
                 };
             };
             /**
-             * @description `STORAGE_UNAVAILABLE`: The object store could not be reached in time; nothing changed. Retry.
+             * @description `STORAGE_UNAVAILABLE`: The object store failed, or did not answer within its bounds (STORAGE_*); retry after `Retry-After` seconds.
              *
-             *     `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry.
+             *     `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2269,7 +2310,7 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
              *
-             *     `INVALID_JSON`: The body is not valid JSON.
+             *     `INVALID_JSON`: The body is not valid JSON, or nests arrays and objects deeper than 32 levels.
              */
             400: {
                 headers: {
@@ -2383,14 +2424,14 @@ export interface operations {
                 };
             };
             /**
-             * @description `STORAGE_UNAVAILABLE`: The object store could not be reached in time; nothing changed. Retry.
+             * @description `STORAGE_UNAVAILABLE`: The object store failed, or did not answer within its bounds (STORAGE_*); retry after `Retry-After` seconds.
              *
-             *     `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry.
+             *     `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2430,14 +2471,18 @@ export interface operations {
                     "application/json": components["schemas"]["FileListDto"];
                 };
             };
-            /** @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems. */
+            /**
+             * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
+             *
+             *     `INVALID_CURSOR`: `cursor` is not a `nextCursor` this API issued (forged, truncated or out of range): start again from the first page.
+             */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["InvalidCursorError"];
                 };
             };
             /**
@@ -2466,11 +2511,11 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry. */
+            /** @description `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2550,11 +2595,11 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry. */
+            /** @description `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2633,14 +2678,14 @@ export interface operations {
                 };
             };
             /**
-             * @description `STORAGE_UNAVAILABLE`: The object store could not be reached in time; nothing changed. Retry.
+             * @description `STORAGE_UNAVAILABLE`: The object store failed, or did not answer within its bounds (STORAGE_*); retry after `Retry-After` seconds.
              *
-             *     `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry.
+             *     `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2723,11 +2768,11 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_UNAVAILABLE`: The database could not be reached in time; nothing changed. Retry. */
+            /** @description `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfterIfKnown"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -6,11 +6,14 @@ import type { Request } from 'express';
 import { decodeProtectedHeader, type JWTHeaderParameters } from 'jose';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 
+import { unsafeStringProblem } from '../common/http/safe-strings.pipe.js';
 import { type AuthConfig, authConfig } from '../config/configuration.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { EXTERNAL_ALGORITHMS, ExternalKeys } from './external-keys.js';
 
 export const JWT_ALGORITHM = 'HS256';
+/** Identity providers' subject ids are short (UUIDs, `auth0|…`); anything longer is refused. */
+const MAX_SUBJECT_LENGTH = 255;
 
 interface AccessTokenClaims {
   sub?: unknown;
@@ -60,7 +63,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(claims: AccessTokenClaims): AuthenticatedUser | false {
-    if (typeof claims.sub !== 'string' || claims.sub.length === 0) return false;
+    // The user id goes into every query (RLS setting, user_id column): a claim PostgreSQL cannot
+    // store or index makes the token invalid, never a database error.
+    if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > MAX_SUBJECT_LENGTH) return false;
+    if (unsafeStringProblem(claims.sub) || (typeof claims.email === 'string' && unsafeStringProblem(claims.email))) return false;
     // Issuer and audience were each checked against both lists; they must also belong together.
     const audiences = ([] as unknown[]).concat(claims.aud);
     const expected = claims.iss === this.config.issuer ? this.config.audience : this.config.external?.audience;

@@ -21,6 +21,11 @@ export const appConfig = registerAs('app', () => {
     isProduction: env.NODE_ENV === 'production',
     corsOrigins: env.API_CORS_ORIGINS,
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT,
+    http: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT,
+    },
   };
 });
 

@@ -100,6 +100,15 @@ describe('validateEnvironment', () => {
     ).toBe(12_000);
   });
 
+  it('bounds slow clients by default, the whole request at least as long as its headers', () => {
+    expect(validateEnvironment(valid)).toMatchObject({
+      HTTP_HEADERS_TIMEOUT: 10_000,
+      HTTP_REQUEST_TIMEOUT: 30_000,
+      HTTP_KEEP_ALIVE_TIMEOUT: 5_000,
+    });
+    expect(problemsOf({ ...valid, HTTP_HEADERS_TIMEOUT: '60000' })).toEqual(['HTTP_REQUEST_TIMEOUT must be at least HTTP_HEADERS_TIMEOUT']);
+  });
+
   it.each([
     ['STORAGE_MAX_ATTEMPTS', '0'],
     ['STORAGE_REQUEST_TIMEOUT', '10'],

@@ -66,16 +66,16 @@ function OriginList(name: string): PropertyDecorator {
   };
 }
 
-/** A whole number that must be greater than another setting's (when that one is valid). */
-function GreaterThanSetting(other: keyof Environment): PropertyDecorator {
+/** A whole number that must be greater than (or, with `orEqual`, at least) another setting's, when that one is valid. */
+function GreaterThanSetting(other: keyof Environment, orEqual = false): PropertyDecorator {
   return ValidateBy({
     name: 'greaterThanSetting',
     validator: {
       validate: (value: unknown, args) => {
         const bound = (args?.object as Record<string, unknown>)[other];
-        return typeof bound !== 'number' || (typeof value === 'number' && value > bound);
+        return typeof bound !== 'number' || (typeof value === 'number' && (orEqual ? value >= bound : value > bound));
       },
-      defaultMessage: (args) => `${args?.property} must be greater than ${other}`,
+      defaultMessage: (args) => `${args?.property} must be ${orEqual ? 'at least' : 'greater than'} ${other}`,
     },
   });
 }
@@ -258,6 +258,19 @@ export class Environment {
   /** The rate-limit window in seconds. */
   @IntegerSetting(1, 86400)
   AUTH_RATE_WINDOW = 60;
+
+  /** Milliseconds a client gets to send the request line and headers (slow-client protection). */
+  @IntegerSetting(100, 600_000)
+  HTTP_HEADERS_TIMEOUT = 10_000;
+
+  /** Milliseconds a client gets to send its whole request, body included (bodies are 16 KB at most). */
+  @IntegerSetting(100, 3_600_000)
+  @GreaterThanSetting('HTTP_HEADERS_TIMEOUT', true)
+  HTTP_REQUEST_TIMEOUT = 30_000;
+
+  /** Milliseconds an idle keep-alive connection stays open; behind a load balancer, longer than its idle timeout. */
+  @IntegerSetting(0, 3_600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT = 5_000;
 
   /** Seconds in-flight requests get to finish after SIGTERM before connections are cut. */
   @IntegerSetting(0, 600)

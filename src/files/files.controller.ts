@@ -18,7 +18,7 @@ export class FilesController {
   /** The caller's uploaded files, newest first, in pages (follow `nextCursor`). */
   @Get()
   @ApiOkResponse({ type: FileListDto })
-  @ApiErrors('DATABASE_UNAVAILABLE')
+  @ApiErrors('INVALID_CURSOR', 'DATABASE_UNAVAILABLE')
   listFiles(@CurrentUser() user: AuthenticatedUser, @Query() query: ListFilesQueryDto): Promise<FileListDto> {
     return this.files.listFiles(user, query);
   }

@@ -28,7 +28,7 @@ export class FilesService {
   async listFiles(user: AuthenticatedUser, query: ListFilesQueryDto): Promise<FileListDto> {
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
     if (query.cursor !== undefined && !after) {
-      throw new AppError('VALIDATION_FAILED', 'cursor is not a cursor returned by this API', [
+      throw new AppError('INVALID_CURSOR', 'cursor is not a cursor returned by this API: start again from the first page', [
         { field: 'cursor', problems: ['cursor must be the nextCursor of a previous page'] },
       ]);
     }

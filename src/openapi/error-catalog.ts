@@ -20,10 +20,29 @@ export const ERROR_CATALOG: { [C in ErrorCode]: CatalogEntry<C> } = {
     example: 'fileName must not contain control or bidirectional-override characters',
     details: [{ field: 'fileName', problems: ['fileName must not contain control or bidirectional-override characters'] }],
   },
-  INVALID_JSON: { meaning: 'The body is not valid JSON.', example: 'The request body is not valid JSON' },
+  INVALID_JSON: {
+    meaning: 'The body is not valid JSON, or nests arrays and objects deeper than 32 levels.',
+    example: 'The request body is not valid JSON',
+  },
+  INVALID_CURSOR: {
+    meaning: '`cursor` is not a `nextCursor` this API issued (forged, truncated or out of range): start again from the first page.',
+    example: 'cursor is not a cursor returned by this API: start again from the first page',
+    details: [{ field: 'cursor', problems: ['cursor must be the nextCursor of a previous page'] }],
+  },
   BAD_REQUEST: {
-    meaning: 'The request could not be read (e.g. its body is shorter than its Content-Length).',
-    example: 'The request body could not be read',
+    meaning:
+      'The request could not be read: its URL path is not valid percent-encoded UTF-8, it is not valid HTTP ' +
+      '(bad request line, bad chunking), or its body is shorter than its Content-Length.',
+    example: 'The URL path is not valid percent-encoded UTF-8',
+  },
+  REQUEST_TIMEOUT: {
+    meaning:
+      'The client did not send its headers (HTTP_HEADERS_TIMEOUT) or its whole request (HTTP_REQUEST_TIMEOUT) in time; the connection is closed.',
+    example: 'The request was not received in time',
+  },
+  HEADERS_TOO_LARGE: {
+    meaning: 'The request headers exceed 16 KB; the connection is closed.',
+    example: 'The request headers are too large',
   },
   AUTH_REQUIRED: {
     meaning: 'No bearer token: send `Authorization: Bearer <accessToken>`.',

@@ -6,6 +6,7 @@ import {
   EVERY_ROUTE_ERRORS,
   GUARD_ERRORS,
   JSON_BODY_ERRORS,
+  PATH_ERRORS,
   QUERY_ERRORS,
 } from '../common/http/api-errors.decorator.js';
 import { ERROR_CATALOG } from './error-catalog.js';
@@ -28,10 +29,12 @@ export function applyErrorResponses(document: OpenAPIObject): void {
     const declared = takeExtension<ErrorCode[]>(operation, ERROR_CODES_EXTENSION) ?? [];
     const isPublic = operation.security?.length === 0;
     const hasQuery = (operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === 'query');
+    const hasPath = (operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === 'path');
     const codes = [
       ...new Set([
         ...(operation.requestBody ? JSON_BODY_ERRORS : []),
         ...(hasQuery ? QUERY_ERRORS : []),
+        ...(hasPath ? PATH_ERRORS : []),
         ...(isPublic ? [] : GUARD_ERRORS),
         ...declared,
         ...EVERY_ROUTE_ERRORS,

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 
 import { databaseOutage } from '../../database/database-unavailable.js';
 import { addRequestLogFields } from '../../logging/request-log.js';
+import { MAX_JSON_DEPTH } from '../http/json-body.js';
 import { AppError } from './app-error.js';
 import { codeForStatus, type ErrorCode, RETRY_AFTER_SECONDS } from './error-codes.js';
 import type { ErrorResponseDto } from './error-response.dto.js';
@@ -105,6 +106,12 @@ function asBodyParserError(exception: unknown): ResolvedError | undefined {
   switch (type) {
     case 'entity.parse.failed':
       return { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' };
+    case 'entity.too.deep':
+      return {
+        status: 400,
+        code: 'INVALID_JSON',
+        message: `The request body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`,
+      };
     case 'entity.too.large':
       return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' };
     case 'encoding.unsupported':

@@ -24,6 +24,7 @@ interface DetailsShape {
  */
 export const ERROR_DETAILS = {
   VALIDATION_FAILED: { type: FieldErrorDto, list: true },
+  INVALID_CURSOR: { type: FieldErrorDto, list: true },
   FILE_TOO_LARGE: { type: FileTooLargeDetailsDto },
   CONTENT_TYPE_NOT_ALLOWED: { type: ContentTypeNotAllowedDetailsDto },
   INVALID_PARTS: { type: InvalidPartsDetailsDto, optional: true },

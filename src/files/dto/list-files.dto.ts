@@ -19,10 +19,9 @@ export class ListFilesQueryDto {
   limit?: number = DEFAULT_PAGE_SIZE;
 
   // No @example here or on contentType: Swagger UI's "Try it out" would send it.
-  /** `nextCursor` of the previous page; omit for the first page. */
+  /** `nextCursor` of the previous page; omit for the first page. Anything else is `400 INVALID_CURSOR`. */
   @IsOptional()
   @IsString()
-  @MaxLength(200)
   cursor?: string;
 
   /**

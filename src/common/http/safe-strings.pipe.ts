@@ -1,0 +1,56 @@
+import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+
+import { AppError } from '../errors/app-error.js';
+
+const NUL = '\u0000';
+/** In a `u` regex, a surrogate pair is one code point: only a lone (unpaired) surrogate matches. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+/** Deeper than any body can be (JSON_BODY's limit is 32): a guard for the walk, not a rule. */
+const MAX_WALK_DEPTH = 64;
+
+/**
+ * What is wrong with a string no part of the stack can take, or null. PostgreSQL refuses NUL in
+ * text (and a NUL ends a simple-protocol message early); a lone UTF-16 surrogate has no UTF-8 form
+ * (Node would silently store U+FFFD instead, so what was stored is not what was sent).
+ */
+export function unsafeStringProblem(value: string): string | null {
+  if (value.includes(NUL)) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(value)) return 'must not contain unpaired UTF-16 surrogates (not valid Unicode text)';
+  return null;
+}
+
+/**
+ * Refuses, for every route at once, any body field, query or path parameter holding a string
+ * that no layer can take (see `unsafeStringProblem`), with a 400 naming the field — before the
+ * DTO validation, so no route can forget it. Runs first among the global pipes.
+ */
+@Injectable()
+export class SafeStringsPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type === 'custom') return value; // values the app made itself (the current user)
+    const found = findUnsafeString(value, metadata.data ?? '', 0);
+    if (found) {
+      const problem = `${found.field || metadata.type} ${found.problem}`;
+      throw new AppError('VALIDATION_FAILED', problem, [{ field: found.field || metadata.type, problems: [problem] }]);
+    }
+    return value;
+  }
+}
+
+function findUnsafeString(value: unknown, path: string, depth: number): { field: string; problem: string } | null {
+  if (typeof value === 'string') {
+    const problem = unsafeStringProblem(value);
+    return problem ? { field: path, problem } : null;
+  }
+  if (typeof value !== 'object' || value === null || depth > MAX_WALK_DEPTH) return null;
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value);
+  for (const [key, item] of entries) {
+    const keyProblem = unsafeStringProblem(key);
+    // JSON.stringify shows NUL and lone surrogates as \u escapes, so the field name can be read.
+    const field = [path, keyProblem ? JSON.stringify(key).slice(1, -1) : key].filter(Boolean).join('.');
+    if (keyProblem) return { field, problem: `(a field name) ${keyProblem}` };
+    const found = findUnsafeString(item, field, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
