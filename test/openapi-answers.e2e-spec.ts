@@ -453,15 +453,8 @@ const CASES: Record<string, Case[]> = {
       },
     },
     { name: 'an unknown upload', status: 404, code: 'UPLOAD_NOT_FOUND', send: (c) => auth(c, 'get', '/files/multipart/no-such-upload') },
-    { name: 'a NUL in the upload id', status: 400, code: 'VALIDATION_FAILED', send: (c) => auth(c, 'get', '/files/multipart/up%00load') },
   ],
   abortMultipartUpload: [
-    {
-      name: 'a NUL in the upload id',
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      send: (c) => auth(c, 'delete', '/files/multipart/up%00load'),
-    },
     {
       name: 'a pending upload',
       status: 204,
@@ -623,7 +616,7 @@ async function burst(c: Context, path: string): Promise<Response> {
 }
 
 /** The cases every operation of a kind gets, made from the document: a new route has them too. */
-function casesFromTheDocument(operation: OpenApiDocument['paths'][string][string]): Case[] {
+function casesFromTheDocument(operation: OpenApiDocument['paths'][string][string], template: string): Case[] {
   const cases: Case[] = [];
   const guarded = !(operation.security?.length === 0);
   const withToken = (c: Context, method: Method, path: string) => (guarded ? auth(c, method, path) : c.call(method, path));
@@ -680,6 +673,23 @@ function casesFromTheDocument(operation: OpenApiDocument['paths'][string][string
       },
     );
   }
+  if ((operation.parameters ?? []).some((parameter) => parameter.in === 'path')) {
+    const withParams = (value: string) => template.replace(/\{\w+\}/g, value);
+    cases.push(
+      {
+        name: 'a NUL in a path parameter',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        send: (c) => withToken(c, c.method, withParams('a%00b')),
+      },
+      {
+        name: 'a path parameter that is not UTF-8',
+        status: 400,
+        code: 'BAD_REQUEST',
+        send: (c) => withToken(c, c.method, withParams('%FF')),
+      },
+    );
+  }
   if ((operation.parameters ?? []).some((parameter) => parameter.in === 'query')) {
     cases.push({
       name: 'an unknown query parameter',
@@ -702,12 +712,13 @@ interface Planned {
 const operations = Object.entries(document.paths).flatMap(([template, methods]) =>
   Object.entries(methods).map(([method, operation]) => ({
     operation,
+    template,
     method: method as Method,
     path: template.replace('{id}', '1').replace('{uploadId}', 'no-such-upload'),
   })),
 );
-const planned: Planned[] = operations.flatMap(({ operation, method, path }) =>
-  [...(CASES[operation.operationId] ?? []), ...casesFromTheDocument(operation)].map((c) => ({
+const planned: Planned[] = operations.flatMap(({ operation, template, method, path }) =>
+  [...(CASES[operation.operationId] ?? []), ...casesFromTheDocument(operation, template)].map((c) => ({
     operationId: operation.operationId,
     method,
     path,

@@ -757,6 +757,28 @@ export interface components {
             /** @description Id of the request (also the `X-Request-Id` header); quote it when reporting a problem. */
             requestId: string;
         };
+        /** @description The request could not be read: its URL path is not valid percent-encoded UTF-8, it is not valid HTTP (bad request line, bad chunking), or its body is shorter than its Content-Length. */
+        BadRequestError: {
+            /**
+             * @description Always false for errors (the seed guide’s shape).
+             * @enum {boolean}
+             */
+            success: false;
+            /** @description A human sentence saying what went wrong (may change: switch on `code`). */
+            error: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "BAD_REQUEST";
+            /**
+             * @description The HTTP status, repeated in the body.
+             * @enum {integer}
+             */
+            statusCode: 400;
+            /** @description Id of the request (also the `X-Request-Id` header); quote it when reporting a problem. */
+            requestId: string;
+        };
         /** @description The stored object’s type differs from the presigned one; the object was deleted. */
         ContentTypeMismatchError: {
             /**
@@ -2008,6 +2030,8 @@ export interface operations {
              * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
              *
              *     `INVALID_JSON`: The body is not valid JSON, or nests arrays and objects deeper than 32 levels.
+             *
+             *     `BAD_REQUEST`: The request could not be read: its URL path is not valid percent-encoded UTF-8, it is not valid HTTP (bad request line, bad chunking), or its body is shorter than its Content-Length.
              */
             400: {
                 headers: {
@@ -2015,7 +2039,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["InvalidJsonError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["InvalidJsonError"] | components["schemas"]["BadRequestError"];
                 };
             };
             /**
@@ -2131,14 +2155,18 @@ export interface operations {
                     "application/json": components["schemas"]["MultipartUploadStatusDto"];
                 };
             };
-            /** @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems. */
+            /**
+             * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
+             *
+             *     `BAD_REQUEST`: The request could not be read: its URL path is not valid percent-encoded UTF-8, it is not valid HTTP (bad request line, bad chunking), or its body is shorter than its Content-Length.
+             */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["BadRequestError"];
                 };
             };
             /**
@@ -2216,14 +2244,18 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems. */
+            /**
+             * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
+             *
+             *     `BAD_REQUEST`: The request could not be read: its URL path is not valid percent-encoded UTF-8, it is not valid HTTP (bad request line, bad chunking), or its body is shorter than its Content-Length.
+             */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["BadRequestError"];
                 };
             };
             /**
@@ -2311,6 +2343,8 @@ export interface operations {
              * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
              *
              *     `INVALID_JSON`: The body is not valid JSON, or nests arrays and objects deeper than 32 levels.
+             *
+             *     `BAD_REQUEST`: The request could not be read: its URL path is not valid percent-encoded UTF-8, it is not valid HTTP (bad request line, bad chunking), or its body is shorter than its Content-Length.
              */
             400: {
                 headers: {
@@ -2318,7 +2352,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["InvalidJsonError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["InvalidJsonError"] | components["schemas"]["BadRequestError"];
                 };
             };
             /**
@@ -2549,14 +2583,18 @@ export interface operations {
                     "application/json": components["schemas"]["FileDto"];
                 };
             };
-            /** @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems. */
+            /**
+             * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
+             *
+             *     `BAD_REQUEST`: The request could not be read: its URL path is not valid percent-encoded UTF-8, it is not valid HTTP (bad request line, bad chunking), or its body is shorter than its Content-Length.
+             */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["BadRequestError"];
                 };
             };
             /**
@@ -2631,14 +2669,18 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems. */
+            /**
+             * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
+             *
+             *     `BAD_REQUEST`: The request could not be read: its URL path is not valid percent-encoded UTF-8, it is not valid HTTP (bad request line, bad chunking), or its body is shorter than its Content-Length.
+             */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["BadRequestError"];
                 };
             };
             /**
@@ -2722,14 +2764,18 @@ export interface operations {
                     "application/json": components["schemas"]["DownloadUrlDto"];
                 };
             };
-            /** @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems. */
+            /**
+             * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
+             *
+             *     `BAD_REQUEST`: The request could not be read: its URL path is not valid percent-encoded UTF-8, it is not valid HTTP (bad request line, bad chunking), or its body is shorter than its Content-Length.
+             */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["BadRequestError"];
                 };
             };
             /**

@@ -52,6 +52,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const retryAfter = RETRY_AFTER_SECONDS[resolved.code];
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.status(resolved.status).json(body);
+    // pino-http writes each request's log line, but a request refused by the router before its
+    // middleware ran (an undecodable path) never met it: write that line here, in the same shape.
+    if (!('log' in response)) {
+      this.logger.log({
+        msg: 'request failed before routing',
+        req: { id: requestId, method: request.method, url: request.originalUrl },
+        res: { statusCode: resolved.status },
+        code: resolved.code,
+      });
+    }
   }
 
   private resolve(exception: unknown): ResolvedError {
@@ -72,6 +82,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // Express wraps body-parser failures in an HttpException; the original error is its cause.
     const bodyParserError = asBodyParserError(exception instanceof HttpException ? exception.cause : exception);
     if (bodyParserError) return bodyParserError;
+    const routingError = asRoutingError(exception);
+    if (routingError) return routingError;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return { status, code: codeForStatus(status), message: httpExceptionMessage(exception) };
@@ -93,6 +105,17 @@ function httpExceptionMessage(exception: HttpException): string {
   const message = (response as { message?: unknown }).message;
   if (Array.isArray(message)) return message.join('; ');
   return typeof message === 'string' ? message : exception.message;
+}
+
+/**
+ * The router's own client errors: a path whose percent-encoding is not UTF-8 (`%ED%A0%80`, `%FF`)
+ * cannot be decoded into route parameters, and it throws a URIError marked 400.
+ */
+function asRoutingError(exception: unknown): ResolvedError | undefined {
+  if (exception instanceof URIError && (exception as { status?: unknown }).status === 400) {
+    return { status: 400, code: 'BAD_REQUEST', message: 'The URL path is not valid percent-encoded UTF-8' };
+  }
+  return undefined;
 }
 
 /** body-parser signals its failures with a `type` and a client status; they never reach a controller. */

@@ -35,8 +35,11 @@ export const JSON_BODY_ERRORS: ErrorCode[] = ['VALIDATION_FAILED', 'INVALID_JSON
 /** Every route with query parameters: its query DTO refuses invalid and unknown ones. */
 export const QUERY_ERRORS: ErrorCode[] = ['VALIDATION_FAILED'];
 
-/** Every route with path parameters: the global SafeStringsPipe refuses NUL and unpaired surrogates in them. */
-export const PATH_ERRORS: ErrorCode[] = ['VALIDATION_FAILED'];
+/**
+ * Every route with path parameters: the global SafeStringsPipe refuses NUL and unpaired surrogates
+ * in them, and the router a path whose percent-encoding is not UTF-8 (`%FF`).
+ */
+export const PATH_ERRORS: ErrorCode[] = ['VALIDATION_FAILED', 'BAD_REQUEST'];
 
 /** Every route: the exception filter's answer to a bug. */
 export const EVERY_ROUTE_ERRORS: ErrorCode[] = ['INTERNAL_ERROR'];
