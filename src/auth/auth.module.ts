@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { type AuthConfig, authConfig } from '../config/configuration.js';
+import { DatabaseModule } from '../database/database.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { AuthRateLimitMiddleware } from './auth-rate-limit.middleware.js';
@@ -17,6 +18,7 @@ import { UsersRepository } from './users/users.repository.js';
 
 @Module({
   imports: [
+    DatabaseModule,
     TypeOrmModule.forFeature([User]),
     PassportModule,
     JwtModule.registerAsync({

@@ -1,11 +1,14 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { type DatabaseConfig, databaseConfig } from '../config/configuration.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { ScopedTransactions } from './scoped-transactions.js';
 
-@Global()
+/**
+ * The database connection (TypeORM, one pool per process) and `ScopedTransactions`. Not global:
+ * features that query import it; their entities register with `TypeOrmModule.forFeature`.
+ */
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({

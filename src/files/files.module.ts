@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { DatabaseModule } from '../database/database.module.js';
+import { StorageModule } from '../storage/storage.module.js';
 import { PendingUploadsSweeper } from './cleanup/pending-uploads.sweeper.js';
 import { FilesController } from './files.controller.js';
 import { FilesService } from './files.service.js';
@@ -14,7 +16,7 @@ import { UploadsService } from './uploads/uploads.service.js';
 import { UploadVerifier } from './verification/upload-verifier.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([R2File])],
+  imports: [DatabaseModule, StorageModule, TypeOrmModule.forFeature([R2File])],
   // Multipart routes come before FilesController so /files/multipart/... never matches /files/:id.
   controllers: [UploadsController, MultipartUploadsController, FilesController],
   providers: [

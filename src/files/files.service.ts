@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { type UploadsConfig, uploadsConfig } from '../config/configuration.js';
-import { R2Service } from '../storage/r2.service.js';
+import { ObjectStore } from '../storage/object-store.js';
 import { contentDisposition, type Disposition } from './content-disposition.js';
 import type { DownloadUrlDto } from './dto/download-url.dto.js';
 import type { FileDto } from './dto/file.dto.js';
@@ -21,7 +21,7 @@ const fileNotFound = () => new AppError('FILE_NOT_FOUND', 'You have no file with
 export class FilesService {
   constructor(
     private readonly files: R2FilesRepository,
-    private readonly storage: R2Service,
+    private readonly storage: ObjectStore,
     @Inject(uploadsConfig.KEY) private readonly config: UploadsConfig,
   ) {}
 

@@ -16,8 +16,10 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { type StorageConfig, storageConfig } from '../config/configuration.js';
 import type { BucketCorsRule } from './bucket-cors.js';
+import type { ObjectStore } from './object-store.js';
 import type {
   CompletedPart,
+  MultipartCompletion,
   PresignedRequest,
   PresignGetInput,
   PresignPartInput,
@@ -32,11 +34,12 @@ export const S3_CLIENT = Symbol('S3_CLIENT');
 export const URL_SIGNER = Symbol('URL_SIGNER');
 
 /**
- * The application's only door to the object store (R2, MinIO, S3...). Nothing else imports
- * `@aws-sdk/*`. Store failures surface as `STORAGE_UNAVAILABLE` (503); a missing object is `null`.
+ * The `ObjectStore` for Cloudflare R2 and every S3-compatible store (MinIO, AWS S3, emulators).
+ * Object calls go through the SDK client; presigned URLs through `UrlSigner`, without a round trip.
+ * Store failures surface as `STORAGE_UNAVAILABLE` (503); a missing object is `null`.
  */
 @Injectable()
-export class R2Service implements OnApplicationShutdown {
+export class R2Service implements ObjectStore, OnApplicationShutdown {
   constructor(
     @Inject(S3_CLIENT) private readonly client: S3Client,
     @Inject(URL_SIGNER) private readonly signer: UrlSigner,
@@ -184,11 +187,7 @@ export class R2Service implements OnApplicationShutdown {
    * Assembles the parts into the object. Returns 'no-such-upload' when the store no longer knows
    * the upload (already completed or aborted) and 'invalid-parts' when it refuses the part list.
    */
-  async completeMultipartUpload(
-    key: string,
-    uploadId: string,
-    parts: CompletedPart[],
-  ): Promise<'completed' | 'no-such-upload' | 'invalid-parts'> {
+  async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<MultipartCompletion> {
     try {
       await this.client.send(
         new CompleteMultipartUploadCommand({

@@ -46,3 +46,9 @@ export interface StoredObject {
   contentType: string | null;
   etag: string | null;
 }
+
+/**
+ * How a multipart completion ended: `no-such-upload` when the store no longer knows the upload
+ * (already completed or aborted), `invalid-parts` when it refuses the part list.
+ */
+export type MultipartCompletion = 'completed' | 'no-such-upload' | 'invalid-parts';

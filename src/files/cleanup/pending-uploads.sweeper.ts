@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 import { type SweeperConfig, sweeperConfig } from '../../config/configuration.js';
-import { R2Service } from '../../storage/r2.service.js';
+import { ObjectStore } from '../../storage/object-store.js';
 import { R2FilesRepository } from '../r2-files.repository.js';
 
 /**
@@ -18,7 +18,7 @@ export class PendingUploadsSweeper implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     private readonly files: R2FilesRepository,
-    private readonly storage: R2Service,
+    private readonly storage: ObjectStore,
     @Inject(sweeperConfig.KEY) private readonly config: SweeperConfig,
   ) {}
 

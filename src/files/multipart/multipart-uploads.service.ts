@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { type UploadsConfig, uploadsConfig } from '../../config/configuration.js';
-import { R2Service } from '../../storage/r2.service.js';
+import { ObjectStore } from '../../storage/object-store.js';
 import type { StoredPart } from '../../storage/storage.types.js';
 import type { FileDto } from '../dto/file.dto.js';
 import { toFileDto } from '../file.mapper.js';
@@ -39,7 +39,7 @@ export class MultipartUploadsService {
   constructor(
     private readonly lifecycle: UploadLifecycle,
     private readonly files: R2FilesRepository,
-    private readonly storage: R2Service,
+    private readonly storage: ObjectStore,
     @Inject(uploadsConfig.KEY) private readonly config: UploadsConfig,
   ) {}
 

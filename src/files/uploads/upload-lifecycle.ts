@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { AppError } from '../../common/errors/app-error.js';
 import { type UploadsConfig, uploadsConfig } from '../../config/configuration.js';
-import { R2Service } from '../../storage/r2.service.js';
+import { ObjectStore } from '../../storage/object-store.js';
 import { keySafeFileName, normalizeFileName } from '../file-name.js';
 import type { R2File } from '../r2-file.entity.js';
 import { type NewPendingUpload, R2FilesRepository } from '../r2-files.repository.js';
@@ -30,7 +30,7 @@ export class UploadLifecycle {
 
   constructor(
     private readonly files: R2FilesRepository,
-    private readonly storage: R2Service,
+    private readonly storage: ObjectStore,
     private readonly verifier: UploadVerifier,
     @Inject(uploadsConfig.KEY) private readonly config: UploadsConfig,
   ) {}

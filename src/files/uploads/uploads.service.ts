@@ -4,7 +4,7 @@ import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { SINGLE_PUT_MAX_BYTES } from '../../common/object-size-limits.js';
 import { type UploadsConfig, uploadsConfig } from '../../config/configuration.js';
-import { R2Service } from '../../storage/r2.service.js';
+import { ObjectStore } from '../../storage/object-store.js';
 import type { FileDto } from '../dto/file.dto.js';
 import type { PresignUploadDto, PresignUploadResponseDto } from '../dto/presign-upload.dto.js';
 import type { SaveMetadataDto } from '../dto/save-metadata.dto.js';
@@ -18,7 +18,7 @@ export class UploadsService {
   constructor(
     private readonly lifecycle: UploadLifecycle,
     private readonly files: R2FilesRepository,
-    private readonly storage: R2Service,
+    private readonly storage: ObjectStore,
     @Inject(uploadsConfig.KEY) private readonly config: UploadsConfig,
   ) {}
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { AppError } from '../../common/errors/app-error.js';
 import { type UploadsConfig, uploadsConfig } from '../../config/configuration.js';
-import { R2Service } from '../../storage/r2.service.js';
+import { ObjectStore } from '../../storage/object-store.js';
 import type { StoredObject } from '../../storage/storage.types.js';
 import type { R2File } from '../r2-file.entity.js';
 import { hasKnownSignature, matchesSignature, SIGNATURE_PREFIX_LENGTH } from './file-signature.js';
@@ -16,7 +16,7 @@ import { mediaTypeEssence } from './media-type.js';
 @Injectable()
 export class UploadVerifier {
   constructor(
-    private readonly storage: R2Service,
+    private readonly storage: ObjectStore,
     @Inject(uploadsConfig.KEY) private readonly config: UploadsConfig,
   ) {}
 
