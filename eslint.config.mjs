@@ -16,6 +16,20 @@ const PG_ONLY_IN_DATABASE = {
   group: ['pg', 'pg/*'],
   message: 'Only src/database talks to node-postgres: use ScopedTransactions and the sql tag.',
 };
+/**
+ * Outside src/storage, the store is reached through its port module files only: the `ObjectStore`
+ * port and its types, `BucketAdmin`, and the module that provides them — never the S3 adapter itself.
+ */
+const STORAGE_THROUGH_PORT = {
+  group: [
+    '**/storage/*',
+    '!**/storage/object-store.js',
+    '!**/storage/storage.types.js',
+    '!**/storage/storage.module.js',
+    '!**/storage/bucket-admin.js',
+  ],
+  message: 'Depend on the ObjectStore port (storage/object-store.js) or BucketAdmin, provided by StorageModule, not on the adapter.',
+};
 const FEATURES = ['**/auth/**', '**/files/**', '**/health/**', '**/storage/**', '**/database/**', '**/logging/**'];
 
 export default tseslint.config(
@@ -46,7 +60,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       'simple-import-sort/imports': 'error',
       'simple-import-sort/exports': 'error',
-      'no-restricted-imports': ['error', { patterns: [SDK_ONLY_IN_STORAGE, PG_ONLY_IN_DATABASE] }],
+      'no-restricted-imports': ['error', { patterns: [SDK_ONLY_IN_STORAGE, PG_ONLY_IN_DATABASE, STORAGE_THROUGH_PORT] }],
       eqeqeq: ['error', 'smart'],
     },
   },

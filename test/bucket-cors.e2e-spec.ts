@@ -19,7 +19,7 @@ describe('bucket CORS (npm run storage:cors)', () => {
   });
   afterAll(async () => {
     // Leave the shared test bucket as the harness configured it.
-    await t.storage.putBucketCors(uploadCorsRules(['http://localhost:5173'], 3600));
+    await t.bucketAdmin.putBucketCors(uploadCorsRules(['http://localhost:5173'], 3600));
     await t.close();
   });
 
@@ -43,13 +43,13 @@ describe('bucket CORS (npm run storage:cors)', () => {
   });
 
   it('makes the store answer browser preflights from the configured origins only', async () => {
-    await t.storage.putBucketCors(uploadCorsRules(['https://app.example'], 600));
+    await t.bucketAdmin.putBucketCors(uploadCorsRules(['https://app.example'], 600));
     const allowed = await preflight('https://app.example');
     expect(allowed.status).toBe(200);
     // S3 echoes the origin; the emulator answers "*". Either way the other origin below is refused.
     expect(allowed.headers.get('access-control-allow-origin')).toMatch(/^(https:\/\/app\.example|\*)$/);
     expect(allowed.headers.get('access-control-allow-methods')).toContain('PUT');
     expect((await preflight('https://evil.example')).status).toBe(403);
-    expect(await t.storage.getBucketCors()).toEqual(uploadCorsRules(['https://app.example'], 600));
+    expect(await t.bucketAdmin.getBucketCors()).toEqual(uploadCorsRules(['https://app.example'], 600));
   });
 });

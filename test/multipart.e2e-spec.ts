@@ -80,7 +80,7 @@ describe('multipart uploads', () => {
         size: file.length,
       }),
     });
-    expect((await t.storage.read(started.body.objectKey))?.equals(file)).toBe(true);
+    expect((await bucket.read(started.body.objectKey))?.equals(file)).toBe(true);
 
     const again = await t.http.post(`/files/multipart/${started.body.uploadId}/complete`).set(user.auth).send({ parts }).expect(201);
     expect(again.body.file).toEqual(completed.body.file);
@@ -128,7 +128,7 @@ describe('multipart uploads', () => {
     ];
     const done = await t.http.post(`/files/multipart/${started.body.uploadId}/complete`).set(user.auth).send({ parts }).expect(201);
     expect(done.body.file.size).toBe(file.length);
-    expect((await t.storage.read(started.body.objectKey))?.equals(file)).toBe(true);
+    expect((await bucket.read(started.body.objectKey))?.equals(file)).toBe(true);
     expect((await t.http.get(`/files/multipart/${started.body.uploadId}`).set(user.auth).expect(200)).body).toMatchObject({
       status: 'uploaded',
       parts: [],

@@ -2,17 +2,20 @@ import { randomBytes } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
+import { createBucketInspector } from './support/bucket.js';
 import { pngBytes } from './support/fixtures.js';
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
 
 /** The seed guide's curl walkthrough, against the real app, PostgreSQL and a signature-checking S3 store. */
 describe('upload flow (seed walkthrough)', () => {
   let t: TestApp;
+  const bucket = createBucketInspector();
 
   beforeAll(async () => {
     t = await createTestApp();
   });
   afterAll(async () => {
+    bucket.destroy();
     await t.close();
   });
 
@@ -66,7 +69,7 @@ describe('upload flow (seed walkthrough)', () => {
     const listed = await t.http.get('/files').set(auth).expect(200);
     expect(listed.body).toEqual({ items: [saved.body.file], nextCursor: null });
 
-    const stored = await t.storage.read(presign.body.objectKey);
+    const stored = await bucket.read(presign.body.objectKey);
     expect(stored?.equals(bytes)).toBe(true);
 
     const [row] = await t.db.query('SELECT user_id, status, size FROM r2_files WHERE object_key = $1', [presign.body.objectKey]);

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 
-import { R2Service } from '../storage/r2.service.js';
+import { BucketAdmin } from '../storage/bucket-admin.js';
 
 /** The bucket exists and the configured credentials reach it (HeadBucket). */
 @Injectable()
 export class BucketHealthIndicator {
   constructor(
-    private readonly storage: R2Service,
+    private readonly bucketAdmin: BucketAdmin,
     private readonly indicators: HealthIndicatorService,
   ) {}
 
@@ -16,15 +16,15 @@ export class BucketHealthIndicator {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.storage.assertBucketReachable(),
+        this.bucketAdmin.assertBucketReachable(),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
         }),
       ]);
-      return indicator.up({ bucket: this.storage.bucket });
+      return indicator.up({ bucket: this.bucketAdmin.bucket });
     } catch (error) {
       const name = (error as { name?: string }).name;
-      return indicator.down({ bucket: this.storage.bucket, message: name && name !== 'Error' ? name : (error as Error).message });
+      return indicator.down({ bucket: this.bucketAdmin.bucket, message: name && name !== 'Error' ? name : (error as Error).message });
     } finally {
       clearTimeout(timer);
     }

@@ -7,10 +7,9 @@ import { existsSync } from 'node:fs';
 
 import { type StorageConfig, storageConfig } from '../config/configuration.js';
 import { InvalidEnvironmentError } from '../config/environment.js';
+import { BucketAdmin } from './bucket-admin.js';
 import { uploadCorsRules } from './bucket-cors.js';
-import { R2Service } from './r2.service.js';
 import { createS3Client } from './s3-client.factory.js';
-import { UrlSigner } from './url-signer.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 let config: StorageConfig;
@@ -22,10 +21,10 @@ try {
   process.exit(1);
 }
 const client = createS3Client(config);
-const storage = new R2Service(client, new UrlSigner({ ...config, endpoint: config.presignEndpoint }), config);
+const bucketAdmin = new BucketAdmin(client, config);
 try {
-  await storage.putBucketCors(uploadCorsRules(config.corsOrigins, config.corsMaxAgeSeconds));
-  const applied = await storage.getBucketCors();
+  await bucketAdmin.putBucketCors(uploadCorsRules(config.corsOrigins, config.corsMaxAgeSeconds));
+  const applied = await bucketAdmin.getBucketCors();
   console.log(`CORS rules of bucket "${config.bucket}" at ${config.endpoint}:`);
   console.log(JSON.stringify(applied, null, 2));
 } finally {

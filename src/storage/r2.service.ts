@@ -3,20 +3,17 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
-  GetBucketCorsCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
   ListPartsCommand,
-  PutBucketCorsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import { AppError } from '../common/errors/app-error.js';
 import { type StorageConfig, storageConfig } from '../config/configuration.js';
-import type { BucketCorsRule } from './bucket-cors.js';
 import type { ObjectStore } from './object-store.js';
+import { S3_CLIENT, URL_SIGNER } from './storage.tokens.js';
 import type {
   CompletedPart,
   MultipartCompletion,
@@ -29,31 +26,18 @@ import type {
 } from './storage.types.js';
 import type { UrlSigner } from './url-signer.js';
 
-export const S3_CLIENT = Symbol('S3_CLIENT');
-/** Signs URLs for clients, for S3_PRESIGN_ENDPOINT (which defaults to the endpoint). */
-export const URL_SIGNER = Symbol('URL_SIGNER');
-
 /**
  * The `ObjectStore` for Cloudflare R2 and every S3-compatible store (MinIO, AWS S3, emulators).
  * Object calls go through the SDK client; presigned URLs through `UrlSigner`, without a round trip.
  * Store failures surface as `STORAGE_UNAVAILABLE` (503); a missing object is `null`.
  */
 @Injectable()
-export class R2Service implements ObjectStore, OnApplicationShutdown {
+export class R2Service implements ObjectStore {
   constructor(
     @Inject(S3_CLIENT) private readonly client: S3Client,
     @Inject(URL_SIGNER) private readonly signer: UrlSigner,
     @Inject(storageConfig.KEY) private readonly config: StorageConfig,
   ) {}
-
-  /** Closes the clients' keep-alive sockets so shutdown does not wait on them. */
-  onApplicationShutdown(): void {
-    this.client.destroy();
-  }
-
-  get bucket(): string {
-    return this.config.bucket;
-  }
 
   /** The public URL of a key when the bucket is public (`R2_PUBLIC_BASE_URL`), else null. */
   publicUrlFor(key: string): string | null {
@@ -94,17 +78,6 @@ export class R2Service implements ObjectStore, OnApplicationShutdown {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key }));
       return { size: head.ContentLength ?? 0, contentType: head.ContentType ?? null, etag: head.ETag ?? null };
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw storageUnavailable(error);
-    }
-  }
-
-  /** The object's bytes (tests, small objects); use presigned GETs to serve downloads. */
-  async read(key: string): Promise<Buffer | null> {
-    try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key }));
-      return object.Body ? Buffer.from(await object.Body.transformToByteArray()) : Buffer.alloc(0);
     } catch (error) {
       if (isNotFound(error)) return null;
       throw storageUnavailable(error);
@@ -212,46 +185,6 @@ export class R2Service implements ObjectStore, OnApplicationShutdown {
       await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.config.bucket, Key: key, UploadId: uploadId }));
     } catch (error) {
       if (!isNoSuchUpload(error) && !isNotFound(error)) throw storageUnavailable(error);
-    }
-  }
-
-  /** Throws unless the bucket exists and these credentials can reach it (readiness). */
-  async assertBucketReachable(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.config.bucket }));
-  }
-
-  /** Replaces the bucket's CORS configuration. */
-  async putBucketCors(rules: BucketCorsRule[]): Promise<void> {
-    await this.client.send(
-      new PutBucketCorsCommand({
-        Bucket: this.config.bucket,
-        CORSConfiguration: {
-          CORSRules: rules.map((rule) => ({
-            AllowedOrigins: rule.allowedOrigins,
-            AllowedMethods: rule.allowedMethods,
-            AllowedHeaders: rule.allowedHeaders,
-            ExposeHeaders: rule.exposeHeaders,
-            MaxAgeSeconds: rule.maxAgeSeconds,
-          })),
-        },
-      }),
-    );
-  }
-
-  /** The bucket's CORS configuration as the store reports it (empty when none is set). */
-  async getBucketCors(): Promise<BucketCorsRule[]> {
-    try {
-      const { CORSRules = [] } = await this.client.send(new GetBucketCorsCommand({ Bucket: this.config.bucket }));
-      return CORSRules.map((rule) => ({
-        allowedOrigins: rule.AllowedOrigins ?? [],
-        allowedMethods: rule.AllowedMethods ?? [],
-        allowedHeaders: rule.AllowedHeaders ?? [],
-        exposeHeaders: rule.ExposeHeaders ?? [],
-        maxAgeSeconds: rule.MaxAgeSeconds ?? 0,
-      }));
-    } catch (error) {
-      if ((error as { name?: string }).name === 'NoSuchCORSConfiguration') return [];
-      throw error;
     }
   }
 

@@ -1,14 +1,18 @@
-import { Module } from '@nestjs/common';
+import { type S3Client } from '@aws-sdk/client-s3';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 
 import { type StorageConfig, storageConfig } from '../config/configuration.js';
+import { BucketAdmin } from './bucket-admin.js';
 import { ObjectStore } from './object-store.js';
-import { R2Service, S3_CLIENT, URL_SIGNER } from './r2.service.js';
+import { R2Service } from './r2.service.js';
 import { createS3Client } from './s3-client.factory.js';
+import { S3_CLIENT, URL_SIGNER } from './storage.tokens.js';
 import { UrlSigner } from './url-signer.js';
 
 /**
  * The object store adapter. Not global: a feature that needs the store imports this module and
- * injects the `ObjectStore` port; the SDK client and the signer stay private to it.
+ * injects the `ObjectStore` port (objects, presigned URLs) or `BucketAdmin` (readiness, CORS); the
+ * SDK client and the signer stay private to it.
  */
 @Module({
   providers: [
@@ -20,7 +24,15 @@ import { UrlSigner } from './url-signer.js';
     },
     R2Service,
     { provide: ObjectStore, useExisting: R2Service },
+    BucketAdmin,
   ],
-  exports: [ObjectStore, R2Service],
+  exports: [ObjectStore, BucketAdmin],
 })
-export class StorageModule {}
+export class StorageModule implements OnApplicationShutdown {
+  constructor(@Inject(S3_CLIENT) private readonly client: S3Client) {}
+
+  /** Closes the client's keep-alive sockets so shutdown does not wait on them. */
+  onApplicationShutdown(): void {
+    this.client.destroy();
+  }
+}

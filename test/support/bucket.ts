@@ -1,8 +1,8 @@
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 /**
- * A test-side view of the bucket, independent of the app's R2Service, to check what is really
- * stored. Reads the suite's store from `process.env`, or another one (a fault stack's) from `env`.
+ * A test-side view of the bucket, with its own client (not the app's ObjectStore), to check what is
+ * really stored. Reads the suite's store from `process.env`, or another one (a fault stack's) from `env`.
  */
 export function createBucketInspector(env: Record<string, string | undefined> = process.env) {
   const bucket = env.R2_BUCKET_NAME as string;
@@ -25,6 +25,16 @@ export function createBucketInspector(env: Record<string, string | undefined> = 
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
       return keys.sort();
+    },
+    /** The bytes stored under `key`, or null when there is no such object. */
+    async read(key: string): Promise<Buffer | null> {
+      try {
+        const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey') return null;
+        throw error;
+      }
     },
     /** Writes an object directly, bypassing presigned URLs (to simulate a misbehaving store or client). */
     async put(key: string, body: Buffer | string, contentType: string): Promise<void> {

@@ -5,12 +5,15 @@ import { DataSource } from 'typeorm';
 
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
-import { R2Service } from '../../src/storage/r2.service.js';
+import { BucketAdmin } from '../../src/storage/bucket-admin.js';
+import { ObjectStore } from '../../src/storage/object-store.js';
 
 export interface TestApp {
   app: NestExpressApplication;
   http: ReturnType<typeof request>;
-  storage: R2Service;
+  /** The app's own object store (the port features use). */
+  storage: ObjectStore;
+  bucketAdmin: BucketAdmin;
   db: DataSource;
   close(): Promise<void>;
 }
@@ -33,7 +36,8 @@ export async function createTestApp(env: Record<string, string | undefined> = {}
     return {
       app,
       http: request(app.getHttpServer()),
-      storage: app.get(R2Service),
+      storage: app.get(ObjectStore),
+      bucketAdmin: app.get(BucketAdmin),
       db: app.get(DataSource),
       close: () => app.close(),
     };
