@@ -97,13 +97,13 @@ describe('uploads that can be trusted', () => {
       );
       await t.db.query('ANALYZE r2_files');
       try {
-        const [{ 'QUERY PLAN': plan }] = await t.db.query(`EXPLAIN (FORMAT JSON, ANALYZE) ${countPendingUpTo(`${tag}-7`, 100)}`);
+        const [{ 'QUERY PLAN': plan }] = await t.db.query(`EXPLAIN (FORMAT JSON, ANALYZE) ${countPendingUpTo(`${tag}-7`, 100).text}`);
         const text = JSON.stringify(plan);
         expect(text).toContain('r2_files_user_pending_idx');
         expect(text).not.toContain('Seq Scan');
         // The user has 80 pending rows: the scan reads those, not the 40,000 of everyone.
         expect(text).toMatch(/"Actual Rows":80(\.0+)?[,}]/);
-        const [{ count }] = await t.db.query(countPendingUpTo(`${tag}-7`, 50));
+        const [{ count }] = await t.db.query(countPendingUpTo(`${tag}-7`, 50).text);
         expect(Number(count)).toBe(50);
       } finally {
         await t.db.query(`DELETE FROM r2_files WHERE object_key LIKE $1`, [`${tag}-%`]);

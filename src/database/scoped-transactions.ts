@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 
-import { sql } from './sql-literal.js';
+import { isSqlFragment, join, sql, type SqlFragment } from './sql-literal.js';
 
 /** Roles created by the RowLevelSecurity migration. */
 export const APP_ROLE = 'r2files_app';
@@ -31,13 +31,16 @@ export class ScopedTransactions {
    * The hot path: statements for one user sent as ONE simple-protocol message. PostgreSQL runs a
    * multi-statement message as one implicit transaction, so the role and user settings made by
    * the first statement (transaction-local) apply to the others and vanish at its end — the same
-   * guarantees as `asUser` in one round trip instead of four. Values must be inlined with `sql`
-   * (the simple protocol has no bind parameters). Returns the rows of the last statement.
+   * guarantees as `asUser` in one round trip instead of four. The simple protocol has no bind
+   * parameters, so statements are fragments of the `sql` tag (values escaped into the text): a plain
+   * string does not type-check, and is refused at run time too. Returns the rows of the last statement.
    */
-  async queryAsUser<T>(userId: string, ...statements: string[]): Promise<T[]> {
+  async queryAsUser<T>(userId: string, ...statements: SqlFragment[]): Promise<T[]> {
+    if (!statements.every(isSqlFragment)) throw new TypeError('queryAsUser takes statements written with the sql tag only');
     const pool = (this.dataSource.driver as unknown as { master: pg.Pool }).master;
     const scope = sql`SELECT set_config('role', ${APP_ROLE}, true), set_config('app.user_id', ${userId}, true)`;
-    const results = (await pool.query([scope, ...statements].join(';\n'))) as unknown as pg.QueryResult[];
+    const message = join([scope, ...statements], sql`;\n`);
+    const results = (await pool.query(message.text)) as unknown as pg.QueryResult[];
     return (results.at(-1)?.rows ?? []) as T[];
   }
 

@@ -2,6 +2,27 @@ import pg from 'pg';
 
 export type SqlValue = string | number | boolean | Date | null | readonly (string | number)[];
 
+const FRAGMENT: unique symbol = Symbol('SqlFragment');
+
+/**
+ * SQL text that is safe to send as is: written by the `sql` tag (constant text, escaped values,
+ * nested fragments) or composed from fragments by `join`. The brand cannot be forged outside this
+ * file, so code that takes a fragment cannot be handed a plain (possibly concatenated) string.
+ */
+export interface SqlFragment {
+  readonly [FRAGMENT]: true;
+  readonly text: string;
+}
+
+function fragment(text: string): SqlFragment {
+  return Object.freeze({ [FRAGMENT]: true as const, text });
+}
+
+/** Whether a value is a fragment made by `sql` or `join` (a runtime check for untyped callers). */
+export function isSqlFragment(value: unknown): value is SqlFragment {
+  return typeof value === 'object' && value !== null && FRAGMENT in value;
+}
+
 /**
  * A value written into SQL text, for the simple query protocol (which carries no bind
  * parameters). Strings go through the driver's own literal escaping; numbers must be finite;
@@ -21,7 +42,19 @@ export function literal(value: SqlValue): string {
   return `ARRAY[${items.map((item) => literal(item)).join(', ')}]`;
 }
 
-/** Tagged template: `sql\`SELECT ... WHERE id = ${id}\`` with every interpolation escaped by `literal`. */
-export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): string {
-  return values.reduce<string>((text, value, i) => text + literal(value) + (strings[i + 1] ?? ''), strings[0] ?? '');
+/**
+ * Tagged template: `sql\`SELECT ... WHERE id = ${id}\`` with every interpolated value escaped by
+ * `literal`, and interpolated fragments (column lists, conditions, sub-queries) inserted verbatim.
+ */
+export function sql(strings: TemplateStringsArray, ...values: (SqlValue | SqlFragment)[]): SqlFragment {
+  let text = strings[0] ?? '';
+  values.forEach((value, i) => {
+    text += (isSqlFragment(value) ? value.text : literal(value)) + (strings[i + 1] ?? '');
+  });
+  return fragment(text);
+}
+
+/** Fragments one after the other with `separator` between them: `join(conditions, sql\` AND \`)`. */
+export function join(fragments: readonly SqlFragment[], separator: SqlFragment): SqlFragment {
+  return fragment(fragments.map((part) => part.text).join(separator.text));
 }

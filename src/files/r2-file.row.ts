@@ -1,11 +1,12 @@
+import { sql } from '../database/sql-literal.js';
 import { R2File, type UploadStatus } from './r2-file.entity.js';
 
 /** The columns read on the hot paths (raw SQL, see ScopedTransactions.queryAsUser). */
-export const R2_FILE_COLUMNS = `id, object_key, file_url, user_id, upload_timestamp, file_name, content_type, declared_size, size, etag,
+export const R2_FILE_COLUMNS = sql`id, object_key, file_url, user_id, upload_timestamp, file_name, content_type, declared_size, size, etag,
   status, expires_at, multipart_upload_id, part_size, part_count, created_at, updated_at`;
 
 /** Just what a listed file shows (FileDto): fewer values to parse on the busiest read. */
-export const LISTED_FILE_COLUMNS = 'id, object_key, file_url, user_id, upload_timestamp, file_name, content_type, size, etag, status';
+export const LISTED_FILE_COLUMNS = sql`id, object_key, file_url, user_id, upload_timestamp, file_name, content_type, size, etag, status`;
 
 export interface R2FileRow {
   id: string;

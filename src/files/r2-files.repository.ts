@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
 import { ScopedTransactions } from '../database/scoped-transactions.js';
-import { sql } from '../database/sql-literal.js';
+import { join, sql, type SqlFragment } from '../database/sql-literal.js';
 import type { PagePosition } from './page-cursor.js';
 import { R2File } from './r2-file.entity.js';
 import { LISTED_FILE_COLUMNS, R2_FILE_COLUMNS, type R2FileRow, toR2File } from './r2-file.row.js';
@@ -39,7 +39,7 @@ export interface ExpiredUpload {
  * every presign: it reads r2_files_user_pending_idx and stops at the cap, so its cost is bounded
  * by the cap, not by the table's (or the user's) backlog.
  */
-export function countPendingUpTo(userId: string, cap: number): string {
+export function countPendingUpTo(userId: string, cap: number): SqlFragment {
   return sql`SELECT count(*) FROM (SELECT FROM r2_files WHERE user_id = ${userId} AND status = 'pending' AND expires_at > now() LIMIT ${cap}) AS pending`;
 }
 
@@ -47,6 +47,17 @@ export function countPendingUpTo(userId: string, cap: number): string {
  * Intent-named queries on `r2_files`. Each method is one short transaction under Row Level
  * Security (the owner's id set for that transaction), and still filters by owner explicitly so
  * the listing index is used: RLS is the safety net, not the query plan.
+ *
+ * Two ways to the database, chosen per method (docs/adr/0002-one-round-trip-rls-statements.md):
+ * - **One round trip** (`ScopedTransactions.queryAsUser`, simple protocol, values escaped into
+ *   `sql` fragments): the methods every request runs — `createPendingWithinQuota` (presign, start),
+ *   `findOwnedByKey` and `markUploaded` (confirm), `findOwnedByMultipartUploadId`, `findOwnedById`
+ *   (get, download) and `listPage` (list). A transaction with bind parameters would cost four round
+ *   trips (BEGIN, set_config, the statement, COMMIT), which against Neon dominates the request.
+ * - **TypeORM with bind parameters** inside `asUser`/`asSweeper` transactions: the rare state
+ *   changes — `markRejected`, `deletePending`, `restoreDeleting`, `deleteRow` through the entity
+ *   `Repository`; `markDeleting` (it needs `RETURNING`) and `sweepExpiredPending` (`FOR UPDATE SKIP
+ *   LOCKED`, work between two statements) through `manager.query`. Clarity over latency there.
  */
 @Injectable()
 export class R2FilesRepository {
@@ -66,11 +77,8 @@ export class R2FilesRepository {
           SELECT ${upload.objectKey}, ${upload.fileUrl}, ${upload.userId}, ${upload.fileName}, ${upload.contentType},
                  ${upload.declaredSize}, 'pending', ${upload.expiresAt}, ${upload.multipartUploadId ?? null},
                  ${upload.partSize ?? null}, ${upload.partCount ?? null}
-           WHERE (` +
-        countPendingUpTo(upload.userId, maxPending) +
-        sql`) < ${maxPending}
-          RETURNING ` +
-        R2_FILE_COLUMNS,
+           WHERE (${countPendingUpTo(upload.userId, maxPending)}) < ${maxPending}
+          RETURNING ${R2_FILE_COLUMNS}`,
     );
     return rows[0] ? toR2File(rows[0]) : null;
   }
@@ -78,7 +86,7 @@ export class R2FilesRepository {
   async findOwnedByKey(userId: string, objectKey: string): Promise<R2File | null> {
     const rows = await this.scoped.queryAsUser<R2FileRow>(
       userId,
-      `SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE ` + sql`user_id = ${userId} AND object_key = ${objectKey}`,
+      sql`SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE user_id = ${userId} AND object_key = ${objectKey}`,
     );
     return rows[0] ? toR2File(rows[0]) : null;
   }
@@ -86,7 +94,7 @@ export class R2FilesRepository {
   async findOwnedByMultipartUploadId(userId: string, multipartUploadId: string): Promise<R2File | null> {
     const rows = await this.scoped.queryAsUser<R2FileRow>(
       userId,
-      `SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE ` + sql`user_id = ${userId} AND multipart_upload_id = ${multipartUploadId}`,
+      sql`SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE user_id = ${userId} AND multipart_upload_id = ${multipartUploadId}`,
     );
     return rows[0] ? toR2File(rows[0]) : null;
   }
@@ -126,7 +134,7 @@ export class R2FilesRepository {
   async findOwnedById(userId: string, id: number): Promise<R2File | null> {
     const rows = await this.scoped.queryAsUser<R2FileRow>(
       userId,
-      `SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE ` + sql`id = ${id} AND user_id = ${userId} AND status = 'uploaded'`,
+      sql`SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE id = ${id} AND user_id = ${userId} AND status = 'uploaded'`,
     );
     return rows[0] ? toR2File(rows[0]) : null;
   }
@@ -165,13 +173,13 @@ export class R2FilesRepository {
    * r2_files_user_listing_idx; one round trip.
    */
   async listPage(userId: string, limit: number, after: PagePosition | null, contentTypePrefix?: string): Promise<R2File[]> {
-    const conditions = [sql`user_id = ${userId}`, `status = 'uploaded'`];
+    const conditions = [sql`user_id = ${userId}`, sql`status = 'uploaded'`];
     if (contentTypePrefix) conditions.push(sql`starts_with(lower(content_type), ${contentTypePrefix})`);
     if (after) conditions.push(sql`(upload_timestamp, id) < (${after.uploadTimestamp}, ${after.id})`);
     const rows = await this.scoped.queryAsUser<R2FileRow>(
       userId,
-      `SELECT ${LISTED_FILE_COLUMNS} FROM r2_files WHERE ${conditions.join(' AND ')}
-        ORDER BY upload_timestamp DESC, id DESC LIMIT ` + sql`${limit}`,
+      sql`SELECT ${LISTED_FILE_COLUMNS} FROM r2_files WHERE ${join(conditions, sql` AND `)}
+        ORDER BY upload_timestamp DESC, id DESC LIMIT ${limit}`,
     );
     return rows.map(toR2File);
   }
