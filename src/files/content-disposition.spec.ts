@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { parse } from 'content-disposition';
 
 import { contentDisposition } from './content-disposition.js';
 
 describe('contentDisposition', () => {
-  it('keeps an ASCII name as is', () => {
-    expect(contentDisposition('attachment', 'report.pdf')).toBe(`attachment; filename="report.pdf"; filename*=UTF-8''report.pdf`);
+  it('writes a plain ASCII name as the filename alone', () => {
+    expect(contentDisposition('attachment', 'report.pdf')).toBe('attachment; filename=report.pdf');
+    expect(contentDisposition('inline', 'my photo (1).png')).toBe('inline; filename="my photo (1).png"');
   });
 
   it('encodes a Unicode name in filename* and gives an ASCII fallback', () => {
@@ -18,4 +20,12 @@ describe('contentDisposition', () => {
     expect(header).toBe(`attachment; filename="a_b_c'd(e)*f_.txt"; filename*=UTF-8''a%22b%5Cc%27d%28e%29%2Af%25.txt`);
     expect(header.split(';')).toHaveLength(3);
   });
+
+  it.each(['report.pdf', 'my photo (1).png', 'Résumé 写真.png', `a"b\\c'd(e)*f%.txt`, 'semi;colon.txt', '%41.txt'])(
+    'reads back as exactly %j',
+    (name) => {
+      const header = contentDisposition('attachment', name);
+      expect(parse(header)).toEqual({ type: 'attachment', parameters: expect.objectContaining({ filename: name }) });
+    },
+  );
 });

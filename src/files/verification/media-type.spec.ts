@@ -16,6 +16,8 @@ describe('media types', () => {
     ['application/pdf', ['image/*'], false],
     ['image/png', ['image/jpeg', 'application/pdf'], false],
     ['imagex/png', ['image/*'], false],
+    ['png', ['*/*'], false],
+    ['image/png', [], false],
   ])('%s against %j → %s', (type, allowed, expected) => {
     expect(isMediaTypeAllowed(type, allowed)).toBe(expected);
   });
