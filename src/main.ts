@@ -9,8 +9,8 @@ import { Logger } from 'nestjs-pino';
 
 import { configureApp } from './app.setup.js';
 import { installGracefulShutdown } from './app.shutdown.js';
-import { type AppConfig, appConfig } from './config/configuration.js';
-import { InvalidEnvironmentError, validateEnvironment } from './config/environment.js';
+import { type AppConfig, appConfig, currentEnvironment } from './config/configuration.js';
+import { InvalidEnvironmentError } from './config/environment.js';
 
 export async function bootstrap(): Promise<NestExpressApplication> {
   // The module graph validates the configuration as it loads; importing it only after the check
@@ -29,7 +29,7 @@ export async function bootstrap(): Promise<NestExpressApplication> {
 function checkEnvironment(): void {
   if (existsSync('.env')) process.loadEnvFile('.env');
   try {
-    validateEnvironment(process.env);
+    currentEnvironment();
   } catch (error) {
     if (!(error instanceof InvalidEnvironmentError)) throw error;
     console.error(`r2-files cannot start. ${error.message}\nSee .env.example for every variable.`);

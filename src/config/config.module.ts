@@ -2,15 +2,16 @@ import { Module } from '@nestjs/common';
 import { ConfigModule as NestConfigModule } from '@nestjs/config';
 
 import { appConfig, authConfig, databaseConfig, storageConfig, sweeperConfig, uploadsConfig } from './configuration.js';
-import { validateEnvironment } from './environment.js';
 
-/** Loads `.env` (if present), validates the whole environment at boot and exposes typed namespaces. */
+/**
+ * Loads `.env` (if present) and exposes the typed namespaces. The environment is validated once, by
+ * the first namespace built (see `currentEnvironment`), and boot fails there listing every problem.
+ */
 @Module({
   imports: [
     NestConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      validate: validateEnvironment,
       load: [appConfig, databaseConfig, storageConfig, authConfig, uploadsConfig, sweeperConfig],
     }),
   ],

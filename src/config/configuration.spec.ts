@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 
-import { storageConfig } from './configuration.js';
+import { appConfig, currentEnvironment, storageConfig, uploadsConfig } from './configuration.js';
+import { InvalidEnvironmentError } from './environment.js';
 
 const base = {
   DATABASE_URL: 'postgres://u:p@localhost:5432/db',
@@ -46,5 +47,35 @@ describe('storageConfig presign endpoint', () => {
   it('defaults to the API endpoint', () => {
     process.env = { ...base, S3_ENDPOINT: 'http://127.0.0.1:9000' };
     expect(storageConfig().presignEndpoint).toBe('http://127.0.0.1:9000');
+  });
+});
+
+describe('currentEnvironment', () => {
+  const saved = process.env;
+  afterEach(() => {
+    process.env = saved;
+  });
+
+  it('validates once for every namespace, and again only when a variable changes', () => {
+    process.env = { ...base, S3_ENDPOINT: 'http://127.0.0.1:9000', PORT: '8080' };
+    const validated = currentEnvironment();
+    expect([appConfig().port, storageConfig().endpoint, uploadsConfig().maxSize]).toEqual([
+      8080,
+      'http://127.0.0.1:9000',
+      100 * 1024 * 1024,
+    ]);
+    // The namespaces above reused the one validation: the same object, not an equal copy.
+    expect(currentEnvironment()).toBe(validated);
+
+    process.env = { ...process.env, PORT: '8081' };
+    expect(currentEnvironment()).not.toBe(validated);
+    expect(appConfig().port).toBe(8081);
+  });
+
+  it('keeps no result of a failed validation: the next call sees the fixed environment', () => {
+    process.env = { ...base, S3_ENDPOINT: 'http://127.0.0.1:9000', PORT: 'not a port' };
+    expect(() => currentEnvironment()).toThrow(InvalidEnvironmentError);
+    process.env = { ...base, S3_ENDPOINT: 'http://127.0.0.1:9000', PORT: '8082' };
+    expect(currentEnvironment().PORT).toBe(8082);
   });
 });

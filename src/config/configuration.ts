@@ -7,9 +7,24 @@ import { type Environment, validateEnvironment } from './environment.js';
  * value read through them is always present and of the right type.
  */
 
-/** Validates `process.env` (cheap: a handful of calls at boot, none per request). */
+let validated: { variables: NodeJS.ProcessEnv; environment: Environment } | undefined;
+
+/**
+ * `process.env`, validated once for all the namespaces (and main.ts's fail-fast check): the result
+ * is kept until a variable changes, so a boot validates once, and a test that boots another app
+ * with other variables gets them validated afresh. Throws `InvalidEnvironmentError` listing every problem.
+ */
 export function currentEnvironment(): Environment {
-  return validateEnvironment(process.env);
+  if (!validated || !sameVariables(validated.variables, process.env)) {
+    const variables = { ...process.env };
+    validated = { variables, environment: validateEnvironment(variables) };
+  }
+  return validated.environment;
+}
+
+function sameVariables(a: NodeJS.ProcessEnv, b: NodeJS.ProcessEnv): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
 }
 
 export const appConfig = registerAs('app', () => {
