@@ -1,4 +1,6 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+
+export type BucketInspector = ReturnType<typeof createBucketInspector>;
 
 /**
  * A test-side view of the bucket, with its own client (not the app's ObjectStore), to check what is
@@ -25,6 +27,16 @@ export function createBucketInspector(env: Record<string, string | undefined> = 
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
       return keys.sort();
+    },
+    /** Whether an object is stored under `key`. */
+    async has(key: string): Promise<boolean> {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return true;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NotFound') return false;
+        throw error;
+      }
     },
     /** The bytes stored under `key`, or null when there is no such object. */
     async read(key: string): Promise<Buffer | null> {

@@ -1,16 +1,76 @@
+import type { FileDto } from '../../src/files/dto/file.dto.js';
+import type { PresignUploadDto, PresignUploadResponseDto } from '../../src/files/dto/presign-upload.dto.js';
+import type { CompletedPartDto, PartUrlDto } from '../../src/files/multipart/dto/multipart.dto.js';
+import type { Caller } from './api-client.js';
 import type { TestApp } from './test-app.js';
 
-/** Runs the whole upload flow (presign → PUT → confirm) and returns the confirmed file. */
+/** What the store answered to a PUT: its status, the ETag it gave, and its S3 error code if it refused. */
+export interface StoreAnswer {
+  status: number;
+  etag: string | null;
+  code: string | undefined;
+}
+
+/**
+ * PUTs `body` straight to the store at a presigned URL, as a browser or `curl --upload-file` does:
+ * the client's side of the flow, never through the API.
+ */
+export async function putToStore(url: string, body: Buffer | string, headers: Record<string, string> = {}): Promise<StoreAnswer> {
+  const response = await fetch(url, { method: 'PUT', body, headers });
+  const text = await response.text();
+  return { status: response.status, etag: response.headers.get('etag'), code: /<Code>([^<]+)<\/Code>/.exec(text)?.[1] };
+}
+
+/** Presigns an upload for `caller` and PUTs `bytes` with the headers the API said to send; fails unless the store took them. */
+export async function presignAndPut(
+  t: TestApp,
+  caller: Caller,
+  request: PresignUploadDto,
+  bytes: Buffer | string,
+): Promise<PresignUploadResponseDto> {
+  const { body: presigned } = await t.api.as(caller).presign(request).expect(201);
+  const put = await putToStore(presigned.presignedUrl, bytes, { 'Content-Type': request.contentType });
+  if (put.status !== 200) throw new Error(`PUT to the presigned URL failed: ${put.status} ${put.code}`);
+  return presigned;
+}
+
+/** The whole upload flow (presign → PUT → confirm); returns the confirmed file. */
 export async function uploadFile(
   t: TestApp,
   auth: { Authorization: string },
   fileName: string,
   contentType: string,
   bytes: Buffer | string,
-): Promise<{ id: number; objectKey: string; fileUrl: string | null; fileName: string; size: number }> {
-  const presign = await t.http.post('/presign-upload').set(auth).send({ fileName, contentType }).expect(201);
-  const put = await fetch(presign.body.presignedUrl, { method: 'PUT', body: bytes, headers: { 'Content-Type': contentType } });
-  if (put.status !== 200) throw new Error(`PUT to the presigned URL failed: ${put.status} ${await put.text()}`);
-  const saved = await t.http.post('/save-metadata').set(auth).send({ objectKey: presign.body.objectKey }).expect(201);
+): Promise<FileDto> {
+  const presigned = await presignAndPut(t, { auth }, { fileName, contentType }, bytes);
+  const saved = await t.api.as({ auth }).saveMetadata({ objectKey: presigned.objectKey }).expect(201);
   return saved.body.file;
+}
+
+/** The bytes of one part of `file`: parts are `partSize` long, the last one shorter. */
+export function partOf(file: Buffer, part: PartUrlDto, partSize: number): Buffer {
+  const start = (part.partNumber - 1) * partSize;
+  return file.subarray(start, start + part.size);
+}
+
+/** PUTs each part of `file` to its presigned URL; returns the part list for completing, in order. */
+export async function putParts(parts: PartUrlDto[], file: Buffer, partSize: number): Promise<CompletedPartDto[]> {
+  const completed: CompletedPartDto[] = [];
+  for (const part of parts) {
+    const put = await putToStore(part.url, partOf(file, part, partSize));
+    if (put.status !== 200 || !put.etag) throw new Error(`PUT of part ${part.partNumber} failed: ${put.status} ${put.code}`);
+    completed.push({ partNumber: part.partNumber, etag: put.etag });
+  }
+  return completed.sort((a, b) => a.partNumber - b.partNumber);
+}
+
+/**
+ * Moves the expiry of pending uploads `secondsAgo` into the past, as if their time had run out
+ * (the confirm window, or also the sweeper's grace period when it is longer than that).
+ */
+export async function expireUploads(t: TestApp, objectKeys: string | string[], secondsAgo: number): Promise<void> {
+  await t.db.query(`UPDATE r2_files SET expires_at = now() - make_interval(secs => $2) WHERE object_key = ANY($1)`, [
+    ([] as string[]).concat(objectKeys),
+    secondsAgo,
+  ]);
 }
