@@ -44,6 +44,19 @@ export function countPendingUpTo(userId: string, cap: number): SqlFragment {
 }
 
 /**
+ * One page of the owner's uploaded files, newest first, after `after` when given, optionally only
+ * those whose content type starts with `contentTypePrefix` (lower case). Served by
+ * r2_files_user_listing_idx (a test explains this very statement on a large table).
+ */
+export function listPageQuery(userId: string, limit: number, after: PagePosition | null, contentTypePrefix?: string): SqlFragment {
+  const conditions = [sql`user_id = ${userId}`, sql`status = 'uploaded'`];
+  if (contentTypePrefix) conditions.push(sql`starts_with(lower(content_type), ${contentTypePrefix})`);
+  if (after) conditions.push(sql`(upload_timestamp, id) < (${after.uploadTimestamp}, ${after.id})`);
+  return sql`SELECT ${LISTED_FILE_COLUMNS} FROM r2_files WHERE ${join(conditions, sql` AND `)}
+    ORDER BY upload_timestamp DESC, id DESC LIMIT ${limit}`;
+}
+
+/**
  * Intent-named queries on `r2_files`. Each method is one short transaction under Row Level
  * Security (the owner's id set for that transaction), and still filters by owner explicitly so
  * the listing index is used: RLS is the safety net, not the query plan.
@@ -167,20 +180,9 @@ export class R2FilesRepository {
     await this.scoped.asUser(userId, (manager) => manager.getRepository(R2File).delete({ id, userId, status: 'deleting' }));
   }
 
-  /**
-   * One page of the owner's uploaded files, newest first, after `after` when given, optionally
-   * only those whose content type starts with `contentTypePrefix` (lower case). Served by
-   * r2_files_user_listing_idx; one round trip.
-   */
+  /** One page of the owner's uploaded files (see `listPageQuery`); one round trip. */
   async listPage(userId: string, limit: number, after: PagePosition | null, contentTypePrefix?: string): Promise<R2File[]> {
-    const conditions = [sql`user_id = ${userId}`, sql`status = 'uploaded'`];
-    if (contentTypePrefix) conditions.push(sql`starts_with(lower(content_type), ${contentTypePrefix})`);
-    if (after) conditions.push(sql`(upload_timestamp, id) < (${after.uploadTimestamp}, ${after.id})`);
-    const rows = await this.scoped.queryAsUser<R2FileRow>(
-      userId,
-      sql`SELECT ${LISTED_FILE_COLUMNS} FROM r2_files WHERE ${join(conditions, sql` AND `)}
-        ORDER BY upload_timestamp DESC, id DESC LIMIT ${limit}`,
-    );
+    const rows = await this.scoped.queryAsUser<R2FileRow>(userId, listPageQuery(userId, limit, after, contentTypePrefix));
     return rows.map(toR2File);
   }
 
