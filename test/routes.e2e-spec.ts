@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 
 import { IS_PUBLIC_KEY } from '../src/auth/decorators/public.decorator.js';
+import type { ErrorResponseDto } from '../src/common/errors/error-response.dto.js';
 import { PUBLIC_ROUTES } from './support/public-routes.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { type TestApp, useTestApp } from './support/test-app.js';
 
 interface Route {
   method: string;
@@ -39,13 +40,7 @@ function discoverRoutes(t: TestApp): Route[] {
 }
 
 describe('every route is public on purpose or guarded', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('finds the routes (the walk below is not vacuous)', () => {
     const names = discoverRoutes(t).map((r) => `${r.method} ${r.path}`);
@@ -61,14 +56,15 @@ describe('every route is public on purpose or guarded', () => {
     expect(open.sort()).toEqual([...PUBLIC_ROUTES].sort());
   });
 
-  it('answers 401 without a token on every other route', async () => {
+  it('answers 401 in the error shape without a token on every other route', async () => {
     for (const route of discoverRoutes(t).filter((r) => !r.isPublic)) {
       const path = route.path.replace(/:(\w+)/g, '1');
-      const response = await t.http[route.method.toLowerCase() as 'get' | 'post' | 'delete' | 'put' | 'patch'](path);
-      expect({ route: `${route.method} ${route.path}`, status: response.status, code: response.body.code }).toEqual({
+      const response = await t.http[route.method.toLowerCase() as 'get' | 'post' | 'delete' | 'put' | 'patch'](path).send({});
+      const body = response.body as ErrorResponseDto;
+      expect({ route: `${route.method} ${route.path}`, status: response.status, body }).toEqual({
         route: `${route.method} ${route.path}`,
         status: 401,
-        code: 'AUTH_REQUIRED',
+        body: expect.objectContaining({ success: false, code: 'AUTH_REQUIRED', statusCode: 401 }),
       });
     }
   });
