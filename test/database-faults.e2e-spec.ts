@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
+import type { ErrorResponseDto } from '../src/common/errors/error-response.dto.js';
 import { type FaultStack, startFaultStack } from './support/faults/fault-stack.js';
 import { unreadBytesOnPort } from './support/faults/process-tree.js';
 import { ANSWER_DEADLINE_MS, expectUnavailable } from './support/faults/unavailable.js';
 import { settlesWithin, waitFor } from './support/faults/wait.js';
 import { startServerProcess } from './support/server-process.js';
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
-import { uploadFile } from './support/uploads.js';
+import { presignAndPut, uploadFile } from './support/uploads.js';
 
 /**
  * Database outages — stopped, frozen (TCP open, no answer), connections terminated, statements
@@ -39,13 +40,7 @@ describe('database outages', () => {
     t = await createTestApp({ ...stack.env, ...DB_BOUNDS });
     user = await registerUser(t);
     file = await uploadFile(t, user.auth, 'kept.txt', 'text/plain', 'kept');
-    const presigned = await t.http
-      .post('/presign-upload')
-      .set(user.auth)
-      .send({ fileName: 'p.txt', contentType: 'text/plain' })
-      .expect(201);
-    pendingKey = presigned.body.objectKey;
-    await fetch(presigned.body.presignedUrl, { method: 'PUT', body: 'pending', headers: { 'Content-Type': 'text/plain' } });
+    pendingKey = (await presignAndPut(t, user, { fileName: 'p.txt', contentType: 'text/plain' }, 'pending')).objectKey;
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -80,7 +75,10 @@ describe('database outages', () => {
       for (const [what, call] of everyKindOfRequest()) await expectUnavailable(what, call, 'DATABASE_UNAVAILABLE');
       const ready = await settlesWithin('readiness', Promise.resolve(t.http.get('/health/ready')), ANSWER_DEADLINE_MS);
       expect(ready.status).toBe(503);
-      expect(ready.body.details.details).toMatchObject({ database: { status: 'down' }, bucket: { status: 'up' } });
+      expect((ready.body as ErrorResponseDto<'NOT_READY'>).details?.details).toMatchObject({
+        database: { status: 'down' },
+        bucket: { status: 'up' },
+      });
     } finally {
       await stack.postgres.start();
     }
@@ -101,7 +99,7 @@ describe('database outages', () => {
       for (const [what, call] of everyKindOfRequest()) await expectUnavailable(what, call, 'DATABASE_UNAVAILABLE');
       const ready = await settlesWithin('readiness', Promise.resolve(t.http.get('/health/ready')), ANSWER_DEADLINE_MS);
       expect(ready.status).toBe(503);
-      expect(ready.body.details.details.database.status).toBe('down');
+      expect((ready.body as ErrorResponseDto<'NOT_READY'>).details?.details.database?.status).toBe('down');
     } finally {
       stack.postgres.thaw();
     }

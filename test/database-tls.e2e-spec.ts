@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import selfsigned from 'selfsigned';
 
 import { type RunningPostgres, startEmbeddedPostgres } from '../scripts/local-stack/embedded-postgres.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp, withTestApp } from './support/test-app.js';
+import { waitFor } from './support/wait.js';
 
 /**
  * Neon hands out URLs with `sslmode=require`. Against a local PostgreSQL started with TLS on (a
@@ -16,7 +18,7 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 describe('database over TLS (sslmode=require, as Neon gives it)', () => {
   const dir = join(tmpdir(), `r2-files-tls-${process.pid}-${Date.now()}`);
   let postgres: RunningPostgres;
-  let t: TestApp;
+  let tlsUrl = '';
 
   beforeAll(async () => {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
@@ -44,32 +46,48 @@ describe('database over TLS (sslmode=require, as Neon gives it)', () => {
     url.hostname = 'localhost';
     // The test's own CA must be trusted explicitly; Neon's certificates are publicly trusted.
     url.search = `?sslmode=require&sslrootcert=${encodeURIComponent(certFile)}`;
-    t = await createTestApp({ DATABASE_URL: url.toString() });
+    tlsUrl = url.toString();
   }, 60_000);
-
+  // Booted once the server above runs, closed before it stops (hooks run in declaration order).
+  const t = useTestApp(() => ({ DATABASE_URL: tlsUrl }));
   afterAll(async () => {
-    await t?.close();
+    // pg-pool's end() resolves before its sockets have closed: stop the server once they have, or it
+    // terminates them mid-close and the pool reports that as an error.
+    if (postgres) await waitFor("the apps' connections to close", async () => (await otherConnections(postgres.url)) === 0);
     await postgres?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it("encrypts the app's connection (pg_stat_ssl)", async () => {
-    const [row] = await t.db.query('SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+    const [row] = await t.db.query<{ ssl: boolean; version: string }[]>(
+      'SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
+    );
     expect(row).toEqual({ ssl: true, version: expect.stringMatching(/^TLSv1\.[23]$/) });
   });
 
   it('reports the database ready over that connection', async () => {
-    const ready = await t.http.get('/health/ready').expect(200);
+    const ready = await t.api.ready().expect(200);
     expect(ready.body.details.database).toMatchObject({ status: 'up' });
   });
 
   it('the same server without sslmode is not encrypted (the check above can fail)', async () => {
-    const plain = await createTestApp({ DATABASE_URL: postgres.url });
-    try {
-      const [row] = await plain.db.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+    await withTestApp({ DATABASE_URL: postgres.url }, async (plain) => {
+      const [row] = await plain.db.query<{ ssl: boolean }[]>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
       expect(row).toEqual({ ssl: false });
-    } finally {
-      await plain.close();
-    }
+    });
   });
 });
+
+/** Client connections to the server at `url` other than the one asking. */
+async function otherConnections(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    );
+    return rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
+}

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 
-import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
+import { registerUser, useTestApp } from './support/test-app.js';
 
 const ISSUER = 'https://idp.example.com/';
 const AUDIENCE = 'r2-files-api';
@@ -14,8 +14,8 @@ type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
 /** Access tokens from an external identity provider, verified against a JWKS the test itself serves. */
 describe('external identity provider (JWKS)', () => {
-  let t: TestApp;
   let jwksServer: Server;
+  let jwksUrl = '';
   let served: JWK[] = [];
   let fetches = 0;
   const keys: Record<string, { pair: KeyPair; alg: 'RS256' | 'ES256' }> = {};
@@ -39,7 +39,7 @@ describe('external identity provider (JWKS)', () => {
       .setIssuedAt()
       .setExpirationTime(claims.expiresIn ?? '5m')
       .sign(keyOf(kid).pair.privateKey);
-  const me = (bearer: string) => t.http.get('/auth/me').set('Authorization', `Bearer ${bearer}`);
+  const me = (bearer: string) => t.api.as({ token: bearer }).me();
 
   beforeAll(async () => {
     served = [await addKey('rsa-1', 'RS256'), await addKey('ec-1', 'ES256')];
@@ -50,15 +50,16 @@ describe('external identity provider (JWKS)', () => {
     });
     await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', () => resolve()));
     const { port } = jwksServer.address() as AddressInfo;
-    t = await createTestApp({
-      AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-      AUTH_EXTERNAL_ISSUER: ISSUER,
-      AUTH_EXTERNAL_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_COOLDOWN: '0',
-    });
+    jwksUrl = `http://127.0.0.1:${port}/.well-known/jwks.json`;
   });
+  // Booted once the JWKS server above listens, closed before it stops (hooks run in declaration order).
+  const t = useTestApp(() => ({
+    AUTH_JWKS_URL: jwksUrl,
+    AUTH_EXTERNAL_ISSUER: ISSUER,
+    AUTH_EXTERNAL_AUDIENCE: AUDIENCE,
+    AUTH_JWKS_COOLDOWN: '0',
+  }));
   afterAll(async () => {
-    await t.close();
     await new Promise((resolve) => jwksServer.close(resolve));
   });
 
@@ -69,13 +70,9 @@ describe('external identity provider (JWKS)', () => {
 
   it('lets an external user upload, owning the file by sub', async () => {
     const bearer = await token('rsa-1', { sub: 'idp-uploader' });
-    const presign = await t.http
-      .post('/presign-upload')
-      .set('Authorization', `Bearer ${bearer}`)
-      .send({ fileName: 'a.txt', contentType: 'text/plain' })
-      .expect(201);
-    const [row] = await t.db.query('SELECT user_id FROM r2_files WHERE object_key = $1', [presign.body.objectKey]);
-    expect(row.user_id).toBe('idp-uploader');
+    const presign = await t.api.as({ token: bearer }).presign({ fileName: 'a.txt', contentType: 'text/plain' }).expect(201);
+    const [row] = await t.db.query<{ user_id: string }[]>('SELECT user_id FROM r2_files WHERE object_key = $1', [presign.body.objectKey]);
+    expect(row?.user_id).toBe('idp-uploader');
   });
 
   it('caches the key set instead of fetching it per request', async () => {
@@ -118,6 +115,6 @@ describe('external identity provider (JWKS)', () => {
 
   it("still accepts the API's own tokens", async () => {
     const user = await registerUser(t);
-    await t.http.get('/auth/me').set(user.auth).expect(200);
+    await t.api.as(user).me().expect(200);
   });
 });

@@ -7,6 +7,7 @@ import { ERROR_STATUS } from '../src/common/errors/error-codes.js';
 import { createBucketInspector } from './support/bucket.js';
 import { type OpenApiDocument, requestArbitrary } from './support/fuzz/openapi-arbitraries.js';
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
+import { presignAndPut } from './support/uploads.js';
 
 /*
  * Property-based fuzzing of every operation in the committed openapi.json (so a new route is fuzzed
@@ -71,15 +72,11 @@ describe('fuzzing every operation of openapi.json', () => {
     t = await createTestApp();
     ({ auth } = await registerUser(t));
     ({ auth: strangerAuth } = await registerUser(t));
-    const pending = await t.http.post('/presign-upload').set(auth).send({ fileName: 'fuzz.txt', contentType: 'text/plain' }).expect(201);
-    const multipart = await t.http
-      .post('/files/multipart')
-      .set(auth)
-      .send({ fileName: 'fuzz.bin', contentType: 'application/octet-stream', size: 1000 })
-      .expect(201);
-    const file = await t.http.post('/presign-upload').set(auth).send({ fileName: 'kept.txt', contentType: 'text/plain' }).expect(201);
-    await fetch(file.body.presignedUrl, { method: 'PUT', body: 'kept', headers: { 'Content-Type': 'text/plain' } });
-    const saved = await t.http.post('/save-metadata').set(auth).send({ objectKey: file.body.objectKey }).expect(201);
+    const owner = t.api.as({ auth });
+    const pending = await owner.presign({ fileName: 'fuzz.txt', contentType: 'text/plain' }).expect(201);
+    const multipart = await owner.startMultipart({ fileName: 'fuzz.bin', contentType: 'application/octet-stream', size: 1000 }).expect(201);
+    const file = await presignAndPut(t, { auth }, { fileName: 'kept.txt', contentType: 'text/plain' }, 'kept');
+    const saved = await owner.saveMetadata({ objectKey: file.objectKey }).expect(201);
     Object.assign(known, { objectKey: [pending.body.objectKey], uploadId: [multipart.body.uploadId], id: [saved.body.file.id] });
   });
   /** How often each operation answered each status and code: FUZZ_STATS=1 prints it, to see what the generators reach. */

@@ -1,21 +1,15 @@
 import { readFileSync } from 'node:fs';
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 
 import { CLIENT_TYPES_FILE, renderClientTypes } from '../scripts/openapi-client-types.js';
 import { ERROR_STATUS } from '../src/common/errors/error-codes.js';
 import { renderOpenApiDocument } from '../src/openapi/openapi-document.js';
 import { PUBLIC_ROUTES } from './support/public-routes.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 describe('OpenAPI document', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('the committed openapi.json is up to date (run `npm run openapi` after changing the API)', async () => {
     // Compared as data: property order inside a schema may differ between build modes.

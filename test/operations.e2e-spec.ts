@@ -1,45 +1,41 @@
+import { once } from 'node:events';
+import { get } from 'node:http';
 import { connect } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { type ServerProcess, startServerProcess } from './support/server-process.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp, withTestApp } from './support/test-app.js';
+import { waitFor } from './support/wait.js';
 
 describe('operations', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   describe('health', () => {
     it('answers liveness and readiness without a token', async () => {
-      expect((await t.http.get('/health').expect(200)).body).toMatchObject({ status: 'ok' });
-      const ready = await t.http.get('/health/ready').expect(200);
+      expect((await t.api.health().expect(200)).body).toMatchObject({ status: 'ok' });
+      const ready = await t.api.ready().expect(200);
       expect(ready.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' }, bucket: { status: 'up' } } });
     });
 
     it('is not ready (503, with the failing dependency) when the bucket is unreachable, yet still alive', async () => {
-      const broken = await createTestApp({ S3_ENDPOINT: 'http://127.0.0.1:9', S3_PRESIGN_ENDPOINT: undefined });
-      try {
-        const ready = await broken.http.get('/health/ready').expect(503);
+      await withTestApp({ S3_ENDPOINT: 'http://127.0.0.1:9', S3_PRESIGN_ENDPOINT: undefined }, async (broken) => {
+        const ready = await broken.api.ready().expect(503);
         expect(ready.body).toMatchObject({
           success: false,
           code: 'NOT_READY',
           details: { status: 'error', details: { database: { status: 'up' }, bucket: { status: 'down' } } },
         });
-        await broken.http.get('/health').expect(200);
-      } finally {
-        await broken.close();
-      }
+        await broken.api.health().expect(200);
+      });
     });
   });
 
   describe('database connections', () => {
     it('apply the configured statement timeout and name themselves', async () => {
-      const [row] = await t.db.query(`SELECT current_setting('statement_timeout') AS timeout, current_setting('application_name') AS app`);
+      const [row] = await t.db.query<{ timeout: string; app: string }[]>(
+        `SELECT current_setting('statement_timeout') AS timeout, current_setting('application_name') AS app`,
+      );
       expect(row).toEqual({ timeout: '5s', app: 'r2-files' });
     });
   });
@@ -61,16 +57,13 @@ describe('operations', () => {
     });
 
     it('rate-limits login and register per client with 429 and Retry-After', async () => {
-      const limited = await createTestApp({ AUTH_RATE_LIMIT: '3', AUTH_RATE_WINDOW: '60' });
-      try {
-        const body = { email: 'nobody@example.com', password: 'wrong password' };
-        for (let i = 0; i < 3; i += 1) await limited.http.post('/auth/login').send(body).expect(401);
-        const blocked = await limited.http.post('/auth/login').send(body).expect(429);
+      await withTestApp({ AUTH_RATE_LIMIT: '3', AUTH_RATE_WINDOW: '60' }, async (limited) => {
+        const credentials = { email: 'nobody@example.com', password: 'wrong password' };
+        for (let i = 0; i < 3; i += 1) await limited.api.login(credentials).expect(401);
+        const blocked = await limited.api.login(credentials).expect(429);
         expect(blocked.body).toMatchObject({ success: false, code: 'RATE_LIMITED', statusCode: 429 });
         expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-      } finally {
-        await limited.close();
-      }
+      });
     });
   });
 
@@ -98,18 +91,24 @@ describe('operations', () => {
       const { accessToken } = (await registered.json()) as { accessToken: string };
       const presign = await fetch(`${server.url}/presign-upload`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}`, 'X-Request-Id': 'trace-log-test-2' },
         body: JSON.stringify({ fileName: 'a.txt', contentType: 'text/plain' }),
       });
       const { presignedUrl } = (await presign.json()) as { presignedUrl: string };
-      await new Promise((resolve) => setTimeout(resolve, 300));
 
-      const lines = server
-        .output()
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      const request = lines.find((line) => (line.req as { id?: string } | undefined)?.id === 'trace-log-test-1');
+      const requestLines = () =>
+        server
+          .output()
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as { req?: { id?: string } })
+          .filter((line) => line.req?.id !== undefined);
+      // Each request is logged once answered; wait until both lines are out.
+      await waitFor(
+        'both requests to be logged',
+        () => requestLines().filter((line) => line.req?.id?.startsWith('trace-log-test-')).length === 2,
+      );
+      const request = requestLines().find((line) => line.req?.id === 'trace-log-test-1');
       expect(request).toMatchObject({
         req: { id: 'trace-log-test-1', method: 'POST', url: '/auth/register' },
         res: { statusCode: 201 },
@@ -124,29 +123,35 @@ describe('operations', () => {
 
     it('on SIGTERM stops accepting, finishes the request in flight, then exits 0', async () => {
       const body = JSON.stringify({ email: `drain-${Date.now()}@example.com`, password: 'a long enough password' });
-      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
-      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const port = Number(new URL(server.url).port);
+      /** Whether a new connection is served (a fresh socket each time: no keep-alive reuse). */
+      const acceptsConnections = () =>
+        new Promise<boolean>((resolve) => {
+          const probe = get({ host: '127.0.0.1', port, path: '/health', agent: false }, (response) => {
+            response.resume();
+            resolve(true);
+          });
+          probe.on('error', () => resolve(false));
+        });
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
       let answer = '';
-      socket.on('data', (chunk) => (answer += chunk.toString()));
-      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-      // Headers and half the body: the request is in flight when the signal arrives.
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      const closed = once(socket, 'close');
+      // Headers, then half the body once the server has read them (it answers "100 Continue"):
+      // the request is in flight when the signal arrives.
       socket.write(
-        `POST /auth/register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+        `POST /auth/register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
       );
+      await waitFor('the server to read the request headers', () => answer.startsWith('HTTP/1.1 100 Continue'));
       socket.write(body.slice(0, 10));
-      await new Promise((resolve) => setTimeout(resolve, 200));
       server.child.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 300));
 
-      const refused = await fetch(`${server.url}/health`).then(
-        () => 'accepted',
-        () => 'refused',
-      );
-      expect(refused).toBe('refused');
+      await waitFor('the server to refuse new connections', async () => !(await acceptsConnections()));
 
       socket.write(body.slice(10));
       await closed;
-      expect(answer).toMatch(/^HTTP\/1\.1 201/);
+      expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 201/);
       expect(await server.exited).toBe(0);
       expect(server.output()).toContain('Shutdown complete');
     });

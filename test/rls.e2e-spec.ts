@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 
 import { ScopedTransactions } from '../src/database/scoped-transactions.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 /**
  * Row Level Security, proven in SQL: under the application role, a user's setting exposes that
@@ -23,6 +23,9 @@ describe('row level security on r2_files', () => {
       await client.query('ROLLBACK');
     }
   };
+
+  /** The number a `SELECT count(*)::int AS n ...` query answers. */
+  const count = async (text: string, values: string[] = []) => (await admin.query<{ n: number }>(text, values)).rows[0]?.n;
 
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -51,14 +54,10 @@ describe('row level security on r2_files', () => {
   });
 
   it("shows user A only A's rows, even to a query without WHERE", async () => {
-    const rows = await asApp(admin, a, async () => (await admin.query('SELECT user_id FROM r2_files')).rows);
+    const rows = await asApp(admin, a, async () => (await admin.query<{ user_id: string }>('SELECT user_id FROM r2_files')).rows);
     expect(rows.length).toBe(2);
     expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([a]));
-    const explicit = await asApp(
-      admin,
-      a,
-      async () => (await admin.query('SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1', [b])).rows[0].n,
-    );
+    const explicit = await asApp(admin, a, () => count('SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1', [b]));
     expect(explicit).toBe(0);
   });
 
@@ -70,8 +69,7 @@ describe('row level security on r2_files', () => {
     );
     const deleted = await asApp(admin, a, async () => (await admin.query('DELETE FROM r2_files WHERE user_id = $1', [b])).rowCount);
     expect({ updated, deleted }).toEqual({ updated: 0, deleted: 0 });
-    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1 AND file_name = 'f.txt'`, [b]);
-    expect(rows[0].n).toBe(3);
+    expect(await count(`SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1 AND file_name = 'f.txt'`, [b])).toBe(3);
   });
 
   it('cannot insert a row owned by someone else', async () => {
@@ -83,33 +81,27 @@ describe('row level security on r2_files', () => {
   });
 
   it('shows nothing without the setting, including on a connection that had one before', async () => {
-    const fresh = await asApp(admin, null, async () => (await admin.query('SELECT count(*)::int AS n FROM r2_files')).rows[0].n);
+    const fresh = await asApp(admin, null, () => count('SELECT count(*)::int AS n FROM r2_files'));
     expect(fresh).toBe(0);
     // Same connection (as a pool would reuse it): the earlier transaction-local setting is gone.
     await asApp(admin, a, () => admin.query('SELECT 1'));
-    const reused = await asApp(admin, null, async () => (await admin.query('SELECT count(*)::int AS n FROM r2_files')).rows[0].n);
+    const reused = await asApp(admin, null, () => count('SELECT count(*)::int AS n FROM r2_files'));
     expect(reused).toBe(0);
   });
 
   describe('in the application', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await createTestApp();
-    });
-    afterAll(async () => {
-      await t.close();
-    });
+    const t = useTestApp();
 
     it('runs scoped work as the non-superuser application role with the caller set', async () => {
       const scoped = t.app.get(ScopedTransactions);
       const [who] = await scoped.asUser(a, (manager) =>
-        manager.query(
+        manager.query<{ role: string; superuser: boolean; bypass: boolean; caller: string }[]>(
           `SELECT current_user AS role, r.rolsuper AS superuser, r.rolbypassrls AS bypass, current_setting('app.user_id') AS caller
              FROM pg_roles r WHERE r.rolname = current_user`,
         ),
       );
       expect(who).toEqual({ role: 'r2files_app', superuser: false, bypass: false, caller: a });
-      const visible = await scoped.asUser(a, (manager) => manager.query('SELECT DISTINCT user_id FROM r2_files'));
+      const visible = await scoped.asUser(a, (manager) => manager.query<{ user_id: string }[]>('SELECT DISTINCT user_id FROM r2_files'));
       expect(visible).toEqual([{ user_id: a }]);
     });
 

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
+import type { ErrorResponseDto } from '../src/common/errors/error-response.dto.js';
 import { type FaultStack, startFaultStack } from './support/faults/fault-stack.js';
 import { unreadBytesOnPort } from './support/faults/process-tree.js';
 import { ANSWER_DEADLINE_MS, expectUnavailable } from './support/faults/unavailable.js';
 import { settlesWithin, waitFor } from './support/faults/wait.js';
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
-import { uploadFile } from './support/uploads.js';
+import { presignAndPut, uploadFile } from './support/uploads.js';
 
 type User = Awaited<ReturnType<typeof registerUser>>;
 
@@ -33,12 +34,8 @@ describe('object store outages', () => {
   }, 60_000);
 
   /** A presigned upload whose bytes are in the store, not yet confirmed. */
-  const putPending = async (app: TestApp, name: string) => {
-    const presigned = await app.http.post('/presign-upload').set(user.auth).send({ fileName: name, contentType: 'text/plain' }).expect(201);
-    const put = await fetch(presigned.body.presignedUrl, { method: 'PUT', body: 'bytes', headers: { 'Content-Type': 'text/plain' } });
-    expect(put.status).toBe(200);
-    return presigned.body.objectKey as string;
-  };
+  const putPending = async (app: TestApp, name: string) =>
+    (await presignAndPut(app, user, { fileName: name, contentType: 'text/plain' }, 'bytes')).objectKey;
   const rows = () =>
     stack.postgres.query<{ object_key: string; status: string }>('SELECT object_key, status FROM r2_files WHERE user_id = $1 ORDER BY id', [
       user.id,
@@ -48,12 +45,11 @@ describe('object store outages', () => {
   const storeBoundRequests = async (app: TestApp) => {
     const pendingKey = await putPending(app, 'confirm-me.txt');
     const file = await uploadFile(app, user.auth, 'delete-me.txt', 'text/plain', 'x');
-    const multipart = await app.http
-      .post('/files/multipart')
-      .set(user.auth)
-      .send({ fileName: 'm.bin', contentType: 'application/octet-stream', size: 1000 })
+    const multipart = await app.api
+      .as(user)
+      .startMultipart({ fileName: 'm.bin', contentType: 'application/octet-stream', size: 1000 })
       .expect(201);
-    const uploadId = multipart.body.uploadId as string;
+    const uploadId = multipart.body.uploadId;
     return {
       pendingKey,
       file,
@@ -108,7 +104,10 @@ describe('object store outages', () => {
       for (const [what, call] of fixtures.calls()) await expectUnavailable(what, call, 'STORAGE_UNAVAILABLE');
       const ready = await settlesWithin('readiness', Promise.resolve(t.http.get('/health/ready')), ANSWER_DEADLINE_MS);
       expect(ready.status).toBe(503);
-      expect(ready.body.details.details).toMatchObject({ database: { status: 'up' }, bucket: { status: 'down' } });
+      expect((ready.body as ErrorResponseDto<'NOT_READY'>).details?.details).toMatchObject({
+        database: { status: 'up' },
+        bucket: { status: 'down' },
+      });
       // Presigning is local (a signature): it still works, and the URL will work once the store is back.
       await t.http.post('/presign-upload').set(user.auth).send({ fileName: 'later.txt', contentType: 'text/plain' }).expect(201);
     } finally {
@@ -134,7 +133,10 @@ describe('object store outages', () => {
       try {
         for (const [what, call] of fixtures.calls()) await expectUnavailable(what, call, 'STORAGE_UNAVAILABLE');
         const ready = await settlesWithin('readiness', Promise.resolve(direct.http.get('/health/ready')), ANSWER_DEADLINE_MS);
-        expect(ready.body.details.details).toMatchObject({ database: { status: 'up' }, bucket: { status: 'down' } });
+        expect((ready.body as ErrorResponseDto<'NOT_READY'>).details?.details).toMatchObject({
+          database: { status: 'up' },
+          bucket: { status: 'down' },
+        });
       } finally {
         await stack.store.start();
       }

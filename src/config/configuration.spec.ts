@@ -11,12 +11,13 @@ const base = {
   JWT_SECRET: 'a'.repeat(32),
 };
 
-describe('storageConfig', () => {
-  const saved = process.env;
-  afterEach(() => {
-    process.env = saved;
-  });
+// Each test sets its own process.env; the real one comes back after it.
+const saved = process.env;
+afterEach(() => {
+  process.env = saved;
+});
 
+describe('storageConfig', () => {
   it('targets Cloudflare R2 from the account id, region auto, virtual-hosted style', () => {
     process.env = { ...base, R2_ACCOUNT_ID: 'abcdefabcdefabcdefabcdefabcdef12' };
     expect(storageConfig()).toMatchObject({
@@ -34,11 +35,6 @@ describe('storageConfig', () => {
 });
 
 describe('storageConfig presign endpoint', () => {
-  const saved = process.env;
-  afterEach(() => {
-    process.env = saved;
-  });
-
   it('signs URLs for the endpoint clients use, when it differs from the API one', () => {
     process.env = { ...base, S3_ENDPOINT: 'http://minio:9000', S3_PRESIGN_ENDPOINT: 'http://localhost:9000' };
     expect(storageConfig()).toMatchObject({ endpoint: 'http://minio:9000', presignEndpoint: 'http://localhost:9000' });
@@ -51,11 +47,6 @@ describe('storageConfig presign endpoint', () => {
 });
 
 describe('currentEnvironment', () => {
-  const saved = process.env;
-  afterEach(() => {
-    process.env = saved;
-  });
-
   it('validates once for every namespace, and again only when a variable changes', () => {
     process.env = { ...base, S3_ENDPOINT: 'http://127.0.0.1:9000', PORT: '8080' };
     const validated = currentEnvironment();

@@ -137,7 +137,8 @@ function schemaArbitrary(schema: Schema, doc: OpenApiDocument, known: KnownValue
 }
 
 function baseArbitrary(s: Schema, doc: OpenApiDocument, known: KnownValues, depth: number): fc.Arbitrary<unknown> {
-  if (s.allOf) return fc.tuple(...s.allOf.map((x) => schemaArbitrary(x, doc, known, depth))).map((parts) => Object.assign({}, ...parts));
+  if (s.allOf)
+    return fc.tuple(...s.allOf.map((x) => schemaArbitrary(x, doc, known, depth))).map((parts): unknown => Object.assign({}, ...parts));
   const choices = s.oneOf ?? s.anyOf;
   if (choices) return fc.oneof(...choices.map((x) => schemaArbitrary(x, doc, known, depth)));
   if (s.enum) return fc.constantFrom(...s.enum);
