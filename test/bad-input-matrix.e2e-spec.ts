@@ -3,9 +3,9 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import jwt from 'jsonwebtoken';
 
 import type { ErrorResponseDto } from '../src/common/errors/error-response.dto.js';
+import { waitFor } from './support/faults/wait.js';
 import { createTestApp, type RegisteredUser, registerUser, type TestApp, useTestApp } from './support/test-app.js';
 import { presignAndPut, putToStore } from './support/uploads.js';
-import { waitFor } from './support/wait.js';
 
 interface Outcome {
   status: number;

@@ -8,8 +8,8 @@ import pg from 'pg';
 import selfsigned from 'selfsigned';
 
 import { type RunningPostgres, startEmbeddedPostgres } from '../scripts/local-stack/embedded-postgres.js';
+import { waitFor } from './support/faults/wait.js';
 import { useTestApp, withTestApp } from './support/test-app.js';
-import { waitFor } from './support/wait.js';
 
 /**
  * Neon hands out URLs with `sslmode=require`. Against a local PostgreSQL started with TLS on (a

@@ -4,9 +4,9 @@ import { connect } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
+import { waitFor } from './support/faults/wait.js';
 import { type ServerProcess, startServerProcess } from './support/server-process.js';
 import { useTestApp, withTestApp } from './support/test-app.js';
-import { waitFor } from './support/wait.js';
 
 describe('operations', () => {
   const t = useTestApp();
@@ -72,12 +72,7 @@ describe('operations', () => {
     beforeAll(async () => {
       server = await startServerProcess();
     }, 90_000);
-    afterAll(async () => {
-      if (server.child.exitCode === null) {
-        server.child.kill('SIGKILL');
-        await server.exited;
-      }
-    });
+    afterAll(() => server?.kill());
 
     it('logs one JSON line per request with id, method, URL, status and latency, and no secrets', async () => {
       const email = `log-${Date.now()}@example.com`;

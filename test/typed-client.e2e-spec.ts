@@ -2,23 +2,19 @@ import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 
 import { pngBytes } from './support/fixtures.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { uploadFlow } from './typed-client/upload-flow.js';
 
 /** A client generated from openapi.json (openapi-typescript + openapi-fetch), compiled and run as an adopter would. */
 describe('a client typed from openapi.json', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let baseUrl: string;
   beforeAll(async () => {
-    t = await createTestApp();
     await t.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('type-checks with tsc --strict on its own, the generated types included, and its type errors are real', async () => {
