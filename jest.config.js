@@ -1,4 +1,4 @@
-// Jest runs the ESM build of NestJS 12 through SWC (see ../shared/notes/toolchain.md):
+// Jest runs the ESM build of NestJS 12 through SWC (CONTRIBUTING.md, "Tests"; ADR 0004):
 // decorators and their metadata are emitted by SWC, relative `.js` imports map back to `.ts`.
 const swc = {
   jsc: {

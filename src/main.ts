@@ -21,7 +21,8 @@ export async function bootstrap(): Promise<NestExpressApplication> {
   const { port } = app.get<AppConfig>(appConfig.KEY);
   await app.listen(port);
   const address = app.getHttpServer().address() as AddressInfo;
-  app.get(Logger).log({ port: address.port }, `r2-files listening on http://localhost:${address.port}`);
+  // nestjs-pino's Logger reads a second argument as the context: the message goes in `msg`.
+  app.get(Logger).log({ msg: `r2-files listening on http://localhost:${address.port}`, port: address.port });
   return app;
 }
 

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { corsRulesToXml, uploadCorsRules } from '../../src/storage/bucket-cors.js';
 
 // `@20minutes/s3rver` is CommonJS without types; it is the emulator that verifies SigV4 signatures
-// and signed Content-Length (../shared/notes/local-stack.md), so tests catch badly signed URLs.
+// and signed Content-Length (ADR 0004: the no-Docker stack), so tests catch badly signed URLs.
 const require = createRequire(import.meta.url);
 fixSignatureCanonicalization();
 const S3rver = require('@20minutes/s3rver') as new (options: Record<string, unknown>) => EmulatorServer;

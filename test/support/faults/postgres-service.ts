@@ -6,28 +6,17 @@ import pg from 'pg';
 
 import { startEmbeddedPostgres } from '../../../scripts/local-stack/embedded-postgres.js';
 import { runMigrations } from '../../harness/test-stack.js';
+import type { FaultyService } from './faulty-service.js';
 import { freezeTree, thawTree } from './process-tree.js';
 
-export interface PostgresService {
+/** The test's own PostgreSQL cluster. Fast `stop()`: sessions are terminated (57P01), new connections refused. */
+export interface PostgresService extends FaultyService {
   /** Superuser URL of the test database (the app switches to its RLS roles itself). */
   url: string;
-  port: number;
-  /** Fast shutdown: sessions are terminated (57P01), new connections are refused. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port with the same data: the app reconnects without a restart. */
-  start(): Promise<void>;
-  /** SIGSTOP the postmaster and every backend: connections open, nothing answers. */
-  freeze(): void;
-  /** SIGCONT them all: pending queries complete. */
-  thaw(): void;
-  readonly frozen: boolean;
-  readonly running: boolean;
   /** PID of the postmaster (from postmaster.pid), or null when stopped. */
   postmasterPid(): number | null;
   /** One query as the superuser on a fresh connection (bypasses RLS): for checking state in tests. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-  /** Thaws, stops and deletes the cluster's files. */
-  dispose(): Promise<void>;
 }
 
 /**

@@ -4,27 +4,17 @@ import { join } from 'node:path';
 
 import { EMULATOR_CREDENTIALS } from '../../../scripts/local-stack/s3-emulator.js';
 import { type S3EmulatorProcess, startS3EmulatorProcess } from '../../../scripts/local-stack/s3-emulator-process.js';
+import type { FaultyService } from './faulty-service.js';
 import { freezeTree, thawTree } from './process-tree.js';
 
-export interface StoreService {
+/** The S3 emulator as its own process; stored objects survive `stop()`/`start()`. */
+export interface StoreService extends FaultyService {
   /** The emulator's own address (not through a fault proxy). */
   endpoint: string;
-  port: number;
   bucket: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  /** Stops the emulator process: connections are refused. Stored objects are kept. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port with the same objects. */
-  start(): Promise<void>;
-  /** SIGSTOP the emulator: connections are accepted (kernel backlog) but never answered. */
-  freeze(): void;
-  thaw(): void;
-  readonly frozen: boolean;
-  readonly running: boolean;
   /** PID of the emulator process, or null when stopped. */
   pid(): number | null;
-  /** Thaws, stops and deletes its files. */
-  dispose(): Promise<void>;
 }
 
 const BUCKET = 'r2-files-faults';
