@@ -166,17 +166,22 @@ describe('reading and deleting files', () => {
       await t.api.as(owner).getFile(file.id).expect(200);
     });
 
-    it('keeps the file and answers 503 when the store fails; a retry finishes the job', async () => {
+    it('hides the file and answers 503 when the store cannot be reached; a retry finishes the job', async () => {
       const user = await registerUser(t);
       const file = await uploadFile(t, user.auth, 'retry.txt', 'text/plain', 'retry');
       await withTestApp({ S3_ENDPOINT: 'http://127.0.0.1:9', S3_PRESIGN_ENDPOINT: undefined }, async (broken) => {
         const failed = await broken.api.as(user).deleteFile(file.id).expect(503);
         expect(failed.body).toMatchObject({ success: false, code: 'STORAGE_UNAVAILABLE' });
+        expect(failed.headers['retry-after']).toBe('5');
       });
-      expect((await t.api.as(user).getFile(file.id).expect(200)).body.id).toBe(file.id);
+      // Never listed again once its delete was sent: the store may have applied it.
+      await t.api.as(user).getFile(file.id).expect(404);
+      expect((await t.api.as(user).listFiles().expect(200)).body.items).toEqual([]);
       expect(await t.bucket.has(file.objectKey)).toBe(true);
       await t.api.as(user).deleteFile(file.id).expect(204);
       expect(await t.bucket.has(file.objectKey)).toBe(false);
+      expect(await t.db.query('SELECT 1 FROM r2_files WHERE id = $1', [file.id])).toEqual([]);
+      await t.api.as(user).deleteFile(file.id).expect(404);
     });
 
     it('lets the sweeper finish a delete that stopped half-way', async () => {

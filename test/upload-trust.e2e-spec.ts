@@ -6,7 +6,7 @@ import { PendingUploadsSweeper } from '../src/files/cleanup/pending-uploads.swee
 import { countPendingUpTo } from '../src/files/r2-files.repository.js';
 import { pngBytes } from './support/fixtures.js';
 import { createTestApp, registerUser, useTestApp, withTestApp } from './support/test-app.js';
-import { expireUploads, presignAndPut, putToStore } from './support/uploads.js';
+import { expireUploads, expireUploadUrls, presignAndPut, putToStore } from './support/uploads.js';
 
 /** Limits, verification, expiry, quotas and cleanup, with small limits so real bytes can hit them. */
 describe('uploads that can be trusted', () => {
@@ -61,11 +61,33 @@ describe('uploads that can be trusted', () => {
       await t.api.as(user).presign({ fileName: 'over.txt', contentType: 'text/plain' }).expect(429);
     });
 
+    it('counts only uploads whose URL can still be used: a user at the cap whose URLs expired can presign again', async () => {
+      const user = await registerUser(t);
+      const keys: string[] = [];
+      for (const name of ['a.txt', 'b.txt', 'c.txt']) {
+        keys.push((await t.api.as(user).presign({ fileName: name, contentType: 'text/plain' }).expect(201)).body.objectKey);
+      }
+      await t.api.as(user).presign({ fileName: 'over.txt', contentType: 'text/plain' }).expect(429);
+      // As after a store outage that failed every PUT: the URLs expired, the confirm windows have not.
+      await expireUploadUrls(t, keys);
+      const again = await t.api.as(user).presign({ fileName: 'again.txt', contentType: 'text/plain' }).expect(201);
+      // The old uploads stay pending (confirmable, and swept after their confirm window)…
+      const rows = await t.db.query<{ object_key: string; status: string; expired: boolean }[]>(
+        `SELECT object_key, status, expires_at < now() AS expired FROM r2_files WHERE user_id = $1 ORDER BY id`,
+        [user.id],
+      );
+      expect(rows).toEqual([...keys, again.body.objectKey].map((key) => ({ object_key: key, status: 'pending', expired: false })));
+      // …and the cap still holds for the new ones.
+      await t.api.as(user).presign({ fileName: 'b2.txt', contentType: 'text/plain' }).expect(201);
+      await t.api.as(user).presign({ fileName: 'c2.txt', contentType: 'text/plain' }).expect(201);
+      await t.api.as(user).presign({ fileName: 'over2.txt', contentType: 'text/plain' }).expect(429);
+    });
+
     it("counts the caller's pending uploads through their own index, however many others have", async () => {
       const tag = `quota-plan-${Date.now()}`;
       await t.db.query(
-        `INSERT INTO r2_files (object_key, user_id, file_name, content_type, status, expires_at)
-         SELECT $1 || '-' || g, $1 || '-' || (g % 500), 'f.txt', 'text/plain', 'pending', now() + interval '1 hour'
+        `INSERT INTO r2_files (object_key, user_id, file_name, content_type, status, expires_at, url_expires_at)
+         SELECT $1 || '-' || g, $1 || '-' || (g % 500), 'f.txt', 'text/plain', 'pending', now() + interval '1 hour', now() + interval '5 minutes'
          FROM generate_series(1, 40000) g`,
         [tag],
       );

@@ -50,8 +50,10 @@ export class FilesController {
   }
 
   /**
-   * Deletes one of the caller's files: the object from the bucket, then its metadata. If the store
-   * cannot be reached the file is kept and the answer is 503; retrying finishes the job.
+   * Deletes one of the caller's files: the object from the bucket, then its metadata. Idempotent:
+   * every delete of a file that exists answers 204, also while another delete of it is under way.
+   * If the store fails (or its answer is lost) the file stays hidden and the answer is 503;
+   * deleting again finishes the job, and so does the cleanup sweeper. 404 once the file is gone.
    */
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)

@@ -59,19 +59,16 @@ export class FilesService {
   }
 
   /**
-   * Deletes the object, then the row. The file is hidden first (`deleting`); if the store fails it
-   * is restored and the caller gets 503 — nothing changed, a retry does the job. If the process
-   * dies between the two steps the hidden row is finished by the next delete of the same id.
+   * Hides the file (`deleting`), deletes the object, then the row. Once the store delete has been
+   * sent the file never comes back: the store may have applied it even when its answer failed or
+   * was lost. A failure answers 503 and leaves the file hidden; deleting it again (a `deleting`
+   * row still qualifies) or the sweeper finishes the job — deleting an object twice is harmless.
+   * Concurrent deletes of one file all answer 204 (or 503); once the row is gone, 404.
    */
   async deleteFile(user: AuthenticatedUser, id: number): Promise<void> {
     const objectKey = await this.files.markDeleting(user.id, id);
     if (!objectKey) throw fileNotFound();
-    try {
-      await this.storage.delete(objectKey);
-    } catch (error) {
-      await this.files.restoreDeleting(user.id, id);
-      throw error;
-    }
+    await this.storage.delete(objectKey);
     await this.files.deleteRow(user.id, id);
   }
 

@@ -20,7 +20,7 @@ const bigintToNumber: ValueTransformer = {
 @Check('CHK_r2_files_parts', `"multipart_upload_id" IS NULL OR ("part_size" > 0 AND "part_count" BETWEEN 1 AND 10000)`)
 @Index('r2_files_user_listing_idx', ['userId', 'uploadTimestamp', 'id'], { where: `status = 'uploaded'` })
 @Index('r2_files_pending_expiry_idx', ['expiresAt'], { where: `status = 'pending'` })
-@Index('r2_files_user_pending_idx', ['userId', 'expiresAt'], { where: `status = 'pending'` })
+@Index('r2_files_user_pending_idx', ['userId', 'urlExpiresAt'], { where: `status = 'pending'` })
 export class R2File {
   @PrimaryColumn({ type: 'bigint', transformer: bigintToNumber })
   @Generated('increment')
@@ -65,6 +65,13 @@ export class R2File {
   /** Until when a pending upload may be completed; null once uploaded. */
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
+
+  /**
+   * Until when a pending upload can still be started: its presigned PUT URL's expiry (multipart:
+   * the row's own expiry). The per-user cap counts only pending uploads before this time.
+   */
+  @Column({ name: 'url_expires_at', type: 'timestamptz', nullable: true })
+  urlExpiresAt!: Date | null;
 
   /** The store's id of a multipart upload; null for single-PUT uploads. */
   @Column({ name: 'multipart_upload_id', type: 'text', nullable: true, unique: true })

@@ -3,7 +3,7 @@ import { R2File, type UploadStatus } from './r2-file.entity.js';
 
 /** The columns read on the hot paths (raw SQL, see ScopedTransactions.queryAsUser). */
 export const R2_FILE_COLUMNS = sql`id, object_key, file_url, user_id, upload_timestamp, file_name, content_type, declared_size, size, etag,
-  status, expires_at, multipart_upload_id, part_size, part_count, created_at, updated_at`;
+  status, expires_at, url_expires_at, multipart_upload_id, part_size, part_count, created_at, updated_at`;
 
 /** Just what a listed file shows (FileDto): fewer values to parse on the busiest read. */
 export const LISTED_FILE_COLUMNS = sql`id, object_key, file_url, user_id, upload_timestamp, file_name, content_type, size, etag, status`;
@@ -21,6 +21,7 @@ export interface R2FileRow {
   etag: string | null;
   status: UploadStatus;
   expires_at: Date | null;
+  url_expires_at: Date | null;
   multipart_upload_id: string | null;
   part_size: string | null;
   part_count: number | null;
@@ -48,6 +49,7 @@ export function toR2File(row: R2FileRow): R2File {
     etag: row.etag,
     status: row.status,
     expiresAt: row.expires_at ?? null,
+    urlExpiresAt: row.url_expires_at ?? null,
     multipartUploadId: row.multipart_upload_id ?? null,
     partSize: toNumber(row.part_size),
     partCount: row.part_count ?? null,

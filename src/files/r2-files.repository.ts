@@ -14,7 +14,10 @@ export interface NewPendingUpload {
   fileName: string;
   contentType: string;
   declaredSize: number | null;
+  /** End of the confirm window: the sweeper removes the row after it (plus SWEEPER_GRACE). */
   expiresAt: Date;
+  /** Until when the upload can still be started (the URL's expiry): the cap counts it until then. */
+  urlExpiresAt: Date;
   /** Multipart uploads only: the store's upload id and the part layout. */
   multipartUploadId?: string;
   partSize?: number;
@@ -35,12 +38,14 @@ export interface ExpiredUpload {
 }
 
 /**
- * How many unexpired pending uploads `userId` has, counting no further than `cap`. It runs on
+ * How many pending uploads `userId` can still start (their URL not yet expired), counting no
+ * further than `cap`. Uploads whose URL expired no longer count, even inside their confirm window:
+ * a store outage that failed every PUT blocks a user for at most the URL lifetime. It runs on
  * every presign: it reads r2_files_user_pending_idx and stops at the cap, so its cost is bounded
  * by the cap, not by the table's (or the user's) backlog.
  */
 export function countPendingUpTo(userId: string, cap: number): SqlFragment {
-  return sql`SELECT count(*) FROM (SELECT FROM r2_files WHERE user_id = ${userId} AND status = 'pending' AND expires_at > now() LIMIT ${cap}) AS pending`;
+  return sql`SELECT count(*) FROM (SELECT FROM r2_files WHERE user_id = ${userId} AND status = 'pending' AND url_expires_at > now() LIMIT ${cap}) AS pending`;
 }
 
 /**
@@ -68,7 +73,7 @@ export function listPageQuery(userId: string, limit: number, after: PagePosition
  *   (get, download) and `listPage` (list). A transaction with bind parameters would cost four round
  *   trips (BEGIN, set_config, the statement, COMMIT), which against Neon dominates the request.
  * - **TypeORM with bind parameters** inside `asUser`/`asSweeper` transactions: the rare state
- *   changes — `markRejected`, `deletePending`, `restoreDeleting`, `deleteRow` through the entity
+ *   changes — `markRejected`, `deletePending`, `deleteRow` through the entity
  *   `Repository`; `markDeleting` (it needs `RETURNING`) and `sweepExpiredPending` (`FOR UPDATE SKIP
  *   LOCKED`, work between two statements) through `manager.query`. Clarity over latency there.
  */
@@ -77,7 +82,7 @@ export class R2FilesRepository {
   constructor(private readonly scoped: ScopedTransactions) {}
 
   /**
-   * Records a pending upload unless the owner already has `maxPending` unexpired ones. A
+   * Records a pending upload unless the owner already has `maxPending` that can still be started. A
    * per-owner advisory lock serialises concurrent presigns so the cap cannot be overshot.
    * One round trip. Returns null when the cap is reached.
    */
@@ -86,9 +91,9 @@ export class R2FilesRepository {
       upload.userId,
       sql`SELECT pg_advisory_xact_lock(hashtextextended(${`r2_files.pending:${upload.userId}`}, 0))`,
       sql`INSERT INTO r2_files (object_key, file_url, user_id, file_name, content_type, declared_size, status, expires_at,
-                                multipart_upload_id, part_size, part_count)
+                                url_expires_at, multipart_upload_id, part_size, part_count)
           SELECT ${upload.objectKey}, ${upload.fileUrl}, ${upload.userId}, ${upload.fileName}, ${upload.contentType},
-                 ${upload.declaredSize}, 'pending', ${upload.expiresAt}, ${upload.multipartUploadId ?? null},
+                 ${upload.declaredSize}, 'pending', ${upload.expiresAt}, ${upload.urlExpiresAt}, ${upload.multipartUploadId ?? null},
                  ${upload.partSize ?? null}, ${upload.partCount ?? null}
            WHERE (${countPendingUpTo(upload.userId, maxPending)}) < ${maxPending}
           RETURNING ${R2_FILE_COLUMNS}`,
@@ -130,7 +135,7 @@ export class R2FilesRepository {
       userId,
       sql`UPDATE r2_files
              SET status = 'uploaded', size = ${object.size}, content_type = ${object.contentType}, etag = ${object.etag},
-                 expires_at = NULL, upload_timestamp = date_trunc('milliseconds', now()), updated_at = now()
+                 expires_at = NULL, url_expires_at = NULL, upload_timestamp = date_trunc('milliseconds', now()), updated_at = now()
            WHERE id = ${id} AND user_id = ${userId} AND status = 'pending'
        RETURNING upload_timestamp`,
     );
@@ -139,7 +144,7 @@ export class R2FilesRepository {
 
   async markRejected(userId: string, id: number): Promise<void> {
     await this.scoped.asUser(userId, (manager) =>
-      manager.getRepository(R2File).update({ id, userId, status: 'pending' }, { status: 'rejected', expiresAt: null }),
+      manager.getRepository(R2File).update({ id, userId, status: 'pending' }, { status: 'rejected', expiresAt: null, urlExpiresAt: null }),
     );
   }
 
@@ -166,13 +171,6 @@ export class R2FilesRepository {
       );
       return rows[0][0]?.object_key ?? null;
     });
-  }
-
-  /** Undoes `markDeleting` when the store could not delete the object: the file is whole again. */
-  async restoreDeleting(userId: string, id: number): Promise<void> {
-    await this.scoped.asUser(userId, (manager) =>
-      manager.getRepository(R2File).update({ id, userId, status: 'deleting' }, { status: 'uploaded' }),
-    );
   }
 
   /** Last step of a delete, once the object is gone from the store. */

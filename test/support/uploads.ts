@@ -74,3 +74,13 @@ export async function expireUploads(t: TestApp, objectKeys: string | string[], s
     secondsAgo,
   ]);
 }
+
+/**
+ * Moves the URL expiry of pending uploads into the past, as if their presigned URLs had run out
+ * (their confirm window still open): they no longer count against the pending-upload cap.
+ */
+export async function expireUploadUrls(t: TestApp, objectKeys: string | string[]): Promise<void> {
+  await t.db.query(`UPDATE r2_files SET url_expires_at = now() - interval '1 second' WHERE object_key = ANY($1)`, [
+    ([] as string[]).concat(objectKeys),
+  ]);
+}

@@ -48,6 +48,7 @@ export class MultipartUploadsService {
     const plan = planParts(request.size, this.config.multipart.partSize);
     const { fileName, objectKey, publicFileUrl } = this.lifecycle.newObject(request.fileName);
     const uploadId = await this.storage.createMultipartUpload(objectKey, request.contentType);
+    const expiresAt = new Date(Date.now() + this.config.multipart.ttlSeconds * 1000);
     let upload: R2File;
     try {
       upload = await this.lifecycle.recordPending({
@@ -57,7 +58,9 @@ export class MultipartUploadsService {
         fileName,
         contentType: request.contentType,
         declaredSize: request.size,
-        expiresAt: new Date(Date.now() + this.config.multipart.ttlSeconds * 1000),
+        expiresAt,
+        // Part URLs can be asked for until the upload expires: it counts against the cap until then.
+        urlExpiresAt: expiresAt,
         multipartUploadId: uploadId,
         partSize: plan.partSize,
         partCount: plan.partCount,

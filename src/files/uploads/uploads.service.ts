@@ -46,6 +46,8 @@ export class UploadsService {
       declaredSize: request.size ?? null,
       // A PUT that started just before the URL expired may finish later: allow a confirm window.
       expiresAt: new Date(presigned.expiresAt.getTime() + this.config.confirmWindowSeconds * 1000),
+      // Counted against the cap only while the URL can still be used.
+      urlExpiresAt: presigned.expiresAt,
     });
     return {
       success: true,

@@ -1,4 +1,4 @@
-import { createBucketInspector } from '../bucket.js';
+import { type BucketInspector, createBucketInspector } from '../bucket.js';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import { type PostgresService, startPostgresService } from './postgres-service.js';
 import { startStoreService, type StoreService } from './store-service.js';
@@ -15,6 +15,8 @@ export interface FaultStack {
   env: Record<string, string>;
   /** Every key in the bucket, read from the store directly (not through the proxy). */
   bucketKeys(): Promise<string[]>;
+  /** The bucket read from the store directly (not through the proxy): objects, open multipart uploads. */
+  bucket: BucketInspector;
   /** Closes the proxy, stops both services (thawing them first) and deletes their files. */
   dispose(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export async function startFaultStack(): Promise<FaultStack> {
       SWEEPER_INTERVAL: '0',
     },
     bucketKeys: () => inspector.keys(),
+    bucket: inspector,
     async dispose() {
       inspector.destroy();
       await proxy.close();
