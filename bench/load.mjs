@@ -5,6 +5,9 @@
 //   take, as independent clients arrive. autocannon's own rate limit sends each second's quota in
 //   one burst, which measures its queueing rather than the server's latency.
 // Bearer tokens are taken in turn per request, so per-user locks and quotas see many users.
+// Several `urls` (API instances) share the load: the closed loop gives each its share of the
+// connections (figures summed; latency percentiles are the worst instance's), the open loop sends
+// requests to them in turn.
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 
@@ -16,24 +19,37 @@ const headers = () => ({ 'Content-Type': 'application/json', Authorization: `Bea
 const result = options.overallRate ? await openLoop() : await closedLoop();
 process.stdout.write(JSON.stringify(result));
 
-function closedLoop() {
-  return autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.duration,
-    requests: [{ method: options.method, body: options.body, setupRequest: (req) => ({ ...req, headers: headers() }) }],
-  });
+async function closedLoop() {
+  const results = await Promise.all(
+    options.urls.map((url) =>
+      autocannon({
+        url,
+        connections: Math.ceil(options.connections / options.urls.length),
+        duration: options.duration,
+        requests: [{ method: options.method, body: options.body, setupRequest: (req) => ({ ...req, headers: headers() }) }],
+      }),
+    ),
+  );
+  const sum = (pick) => results.reduce((total, result) => total + pick(result), 0);
+  const worst = (pick) => Math.max(...results.map(pick));
+  return {
+    requests: { average: sum((r) => r.requests.average), total: sum((r) => r.requests.total) },
+    latency: { p50: worst((r) => r.latency.p50), p99: worst((r) => r.latency.p99), average: worst((r) => r.latency.average) },
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+  };
 }
 
 async function openLoop() {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const latencies = [];
+  let sent = 0;
   let non2xx = 0;
   let errors = 0;
   const send = () =>
     new Promise((resolve) => {
       const started = performance.now();
-      const req = request(options.url, { method: options.method, agent, headers: headers() }, (res) => {
+      const req = request(options.urls[sent++ % options.urls.length], { method: options.method, agent, headers: headers() }, (res) => {
         res.resume();
         res.on('end', () => {
           latencies.push(performance.now() - started);
