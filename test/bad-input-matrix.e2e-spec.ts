@@ -381,6 +381,13 @@ const CASES: [string, (ctx: Context) => Promise<Outcome>, number, string | RegEx
     { mentions: String(MAX) },
   ],
   [
+    'multipart start with a part size below 5 MiB',
+    (c) => startMultipart(c, { fileName: 'a.txt', contentType: 'text/plain', size: 10, partSize: 1024 }),
+    400,
+    'VALIDATION_FAILED',
+    { field: 'partSize' },
+  ],
+  [
     'multipart start with fileName ".."',
     (c) => startMultipart(c, { fileName: '..', contentType: 'text/plain', size: 10 }),
     400,

@@ -73,9 +73,14 @@ describe('upload flow (seed walkthrough)', () => {
   it('signs a declared size as Content-Length: a different body size is refused by the store', async () => {
     const user = await registerUser(t);
     const presign = await t.api.as(user).presign({ fileName: 'a.bin', contentType: 'application/octet-stream', size: 10 }).expect(201);
-    expect(presign.body.uploadHeaders).toEqual({ 'Content-Type': 'application/octet-stream', 'Content-Length': '10' });
-    const headers = { 'Content-Type': 'application/octet-stream' };
+    // Only what a browser may set: the length is signed, and fetch/XHR send it from the body themselves.
+    expect(presign.body.uploadHeaders).toEqual({ 'Content-Type': 'application/octet-stream' });
+    const signed = new URL(presign.body.presignedUrl).searchParams.get('X-Amz-SignedHeaders')?.split(';');
+    expect(signed).toEqual(expect.arrayContaining(['content-length', 'content-type']));
+    const headers = presign.body.uploadHeaders;
     expect((await putToStore(presign.body.presignedUrl, randomBytes(11), headers)).status).toBe(403);
+    expect((await putToStore(presign.body.presignedUrl, randomBytes(9), headers)).status).toBe(403);
+    expect(await t.storage.head(presign.body.objectKey)).toBeNull();
     expect((await putToStore(presign.body.presignedUrl, randomBytes(10), headers)).status).toBe(200);
     const saved = await t.api.as(user).saveMetadata({ objectKey: presign.body.objectKey }).expect(201);
     expect(saved.body.file.size).toBe(10);

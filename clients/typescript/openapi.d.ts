@@ -67,8 +67,8 @@ export interface paths {
         put?: never;
         /**
          * Starts an upload: returns a presigned URL to PUT the file to, valid for PRESIGN_EXPIRES_IN
-         *     seconds. The PUT must carry the `Content-Type` given here, and a body of exactly `size` bytes
-         *     when a size is given (both are signed). The type must be allowed (UPLOAD_ALLOWED_TYPES) and the
+         *     seconds. The PUT must carry the headers in `uploadHeaders` (the `Content-Type` given here), and
+         *     a body of exactly `size` bytes when a size is given (both are signed). The type must be allowed (UPLOAD_ALLOWED_TYPES) and the
          *     size within UPLOAD_MAX_SIZE; a user may have at most UPLOAD_MAX_PENDING_PER_USER unconfirmed uploads.
          */
         post: operations["presignUpload"];
@@ -334,9 +334,11 @@ export interface components {
              */
             contentType: string;
             /**
-             * @description Size of the file in bytes. When given, it is signed into the URL as `Content-Length`, so the
-             *     store refuses a body of any other size. Required when UPLOAD_REQUIRE_SIZE is set; above
-             *     UPLOAD_MAX_SIZE (at most 5 GiB for a single PUT) the answer is 413 FILE_TOO_LARGE.
+             * @description Size of the file in bytes. When given, the PUT's body must be exactly `size` bytes: the length
+             *     is signed into the URL (`Content-Length` is among its signed headers, sent by every HTTP client
+             *     from the body), so the store refuses a body of any other size. Required when
+             *     UPLOAD_REQUIRE_SIZE is set; above UPLOAD_MAX_SIZE (at most 5 GiB for a single PUT) the answer is
+             *     413 FILE_TOO_LARGE.
              * @example 48213
              */
             size?: number;
@@ -374,7 +376,9 @@ export interface components {
              */
             method: "PUT";
             /**
-             * @description Headers the upload must carry exactly as given (they are part of the signature).
+             * @description Headers the upload must carry exactly as given (they are part of the signature). Only headers a
+             *     browser may set: with a `size`, the body must also be exactly `size` bytes (the length is signed
+             *     too; clients send `Content-Length` themselves, so it is not listed here).
              * @example {
              *       "Content-Type": "image/png"
              *     }
@@ -470,6 +474,14 @@ export interface components {
              * @example 73400320
              */
             size: number;
+            /**
+             * @description Bytes per part, when the client cuts the file itself (Uppy's `getChunkSize`; its default is
+             *     5 MiB): every part has this size but the last. At least 5 MiB, at most 5 GiB, and at most
+             *     10,000 parts in all (else 400 naming the smallest size that fits). Without it the server picks
+             *     MULTIPART_PART_SIZE, grown to fit 10,000 parts.
+             * @example 5242880
+             */
+            partSize?: number;
         };
         PartUrlDto: {
             /**

@@ -20,7 +20,10 @@ export abstract class ObjectStore {
   /** The public URL of a key when the bucket is public (`R2_PUBLIC_BASE_URL`), else null. */
   abstract publicUrlFor(key: string): string | null;
 
-  /** A URL that lets its holder PUT exactly one object, with the signed `Content-Type` (and `Content-Length`). */
+  /**
+   * A URL that lets its holder PUT exactly one object, with the signed `Content-Type` (and
+   * `Content-Length` when the size is known: the body must then be exactly that many bytes).
+   */
   abstract presignPut(input: PresignPutInput): Promise<PresignedRequest>;
 
   /** A URL that downloads one object, with the `Content-Disposition` the store must answer with. */

@@ -47,16 +47,18 @@ export class R2Service implements ObjectStore {
   /**
    * A URL that lets its holder PUT exactly one object. `Content-Type` is bound into the signature
    * (the SDK's presigner would sign only `host`, so any type would be accepted) and so is
-   * `Content-Length` when a size is given.
+   * `Content-Length` when a size is given. The headers returned are only those a client sets itself
+   * (`Content-Type`): every HTTP client, browsers included, sends `Content-Length` from the body, and
+   * browsers refuse to let a script set it — so the signed length simply makes the store refuse a
+   * body of any other size.
    */
   async presignPut(input: PresignPutInput): Promise<PresignedRequest> {
-    const headers: Record<string, string> = { 'Content-Type': input.contentType };
-    if (input.contentLength !== undefined) headers['Content-Length'] = String(input.contentLength);
+    const headers = { 'Content-Type': input.contentType };
     const url = await this.signer.presign({
       method: 'PUT',
       key: input.key,
       query: { 'x-id': 'PutObject' },
-      signedHeaders: headers,
+      signedHeaders: withContentLength(headers, input.contentLength),
       expiresInSeconds: input.expiresInSeconds,
     });
     return { url, method: 'PUT', headers, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
@@ -122,17 +124,16 @@ export class R2Service implements ObjectStore {
     }
   }
 
-  /** A URL that lets its holder PUT one part, of exactly `contentLength` bytes (signed). */
+  /** A URL that lets its holder PUT one part, of exactly `contentLength` bytes (signed; sent by the client from the body). */
   async presignUploadPart(input: PresignPartInput): Promise<PresignedRequest> {
-    const headers = { 'Content-Length': String(input.contentLength) };
     const url = await this.signer.presign({
       method: 'PUT',
       key: input.key,
       query: { 'x-id': 'UploadPart', partNumber: String(input.partNumber), uploadId: input.uploadId },
-      signedHeaders: headers,
+      signedHeaders: withContentLength({}, input.contentLength),
       expiresInSeconds: input.expiresInSeconds,
     });
-    return { url, method: 'PUT', headers, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
+    return { url, method: 'PUT', headers: {}, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
   }
 
   /** The parts stored so far, in order; null when the store knows no such upload. */
@@ -217,6 +218,11 @@ function storageUnavailable(cause: unknown): AppError {
   const error = new AppError('STORAGE_UNAVAILABLE', 'The file store is unavailable; try again shortly');
   error.cause = cause;
   return error;
+}
+
+/** The headers to sign: those the client sets, plus `Content-Length` when the exact size is known. */
+function withContentLength(headers: Record<string, string>, contentLength: number | undefined): Record<string, string> {
+  return contentLength === undefined ? headers : { ...headers, 'Content-Length': String(contentLength) };
 }
 
 /** Keys are URL paths: encode each segment but keep the slashes. */

@@ -36,7 +36,11 @@ export interface CompletedPart {
 export interface PresignedRequest {
   url: string;
   method: 'PUT' | 'GET';
-  /** Headers the client must send exactly as given, because they are part of the signature. */
+  /**
+   * Headers the client must send exactly as given, because they are part of the signature. Only
+   * headers a browser script may set: a signed `Content-Length` is not listed (every client sends
+   * it from the body; the signature makes the store refuse any other length).
+   */
   headers: Record<string, string>;
   expiresAt: Date;
 }

@@ -38,9 +38,11 @@ export class PresignUploadDto {
   contentType!: string;
 
   /**
-   * Size of the file in bytes. When given, it is signed into the URL as `Content-Length`, so the
-   * store refuses a body of any other size. Required when UPLOAD_REQUIRE_SIZE is set; above
-   * UPLOAD_MAX_SIZE (at most 5 GiB for a single PUT) the answer is 413 FILE_TOO_LARGE.
+   * Size of the file in bytes. When given, the PUT's body must be exactly `size` bytes: the length
+   * is signed into the URL (`Content-Length` is among its signed headers, sent by every HTTP client
+   * from the body), so the store refuses a body of any other size. Required when
+   * UPLOAD_REQUIRE_SIZE is set; above UPLOAD_MAX_SIZE (at most 5 GiB for a single PUT) the answer is
+   * 413 FILE_TOO_LARGE.
    * @example 48213
    */
   @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_OBJECT_BYTES, required: false })
@@ -79,7 +81,9 @@ export class PresignUploadResponseDto {
   /** Always `PUT`. */
   method!: 'PUT';
   /**
-   * Headers the upload must carry exactly as given (they are part of the signature).
+   * Headers the upload must carry exactly as given (they are part of the signature). Only headers a
+   * browser may set: with a `size`, the body must also be exactly `size` bytes (the length is signed
+   * too; clients send `Content-Length` themselves, so it is not listed here).
    * @example {"Content-Type": "image/png"}
    */
   uploadHeaders!: Record<string, string>;

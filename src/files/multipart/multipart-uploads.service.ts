@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { AppError } from '../../common/errors/app-error.js';
+import { MAX_PARTS } from '../../common/object-size-limits.js';
 import { type UploadsConfig, uploadsConfig } from '../../config/configuration.js';
 import { ObjectStore } from '../../storage/object-store.js';
 import type { StoredPart } from '../../storage/storage.types.js';
@@ -18,7 +19,7 @@ import type {
   StartMultipartUploadDto,
   StartMultipartUploadResponseDto,
 } from './dto/multipart.dto.js';
-import { partLength, type PartPlan, planParts } from './part-plan.js';
+import { partLength, type PartPlan, planParts, planPartsOfSize, smallestPartSize } from './part-plan.js';
 
 /** What findOwned returns: a multipart upload's row (never one being deleted). */
 type MultipartFile = R2File & {
@@ -45,7 +46,7 @@ export class MultipartUploadsService {
 
   async start(user: AuthenticatedUser, request: StartMultipartUploadDto): Promise<StartMultipartUploadResponseDto> {
     this.lifecycle.assertAllowed(request.contentType, request.size, this.config.maxSize, true);
-    const plan = planParts(request.size, this.config.multipart.partSize);
+    const plan = this.planFor(request);
     const { fileName, objectKey, publicFileUrl } = this.lifecycle.newObject(request.fileName);
     const uploadId = await this.storage.createMultipartUpload(objectKey, request.contentType);
     const expiresAt = new Date(Date.now() + this.config.multipart.ttlSeconds * 1000);
@@ -148,6 +149,17 @@ export class MultipartUploadsService {
     if (upload.status !== 'pending') throw uploadNotFound();
     await this.storage.abortMultipartUpload(upload.objectKey, uploadId);
     await this.files.deletePending(user.id, upload.id);
+  }
+
+  /** The client's part size if it chose one (within the store's rules), else the server's. */
+  private planFor(request: StartMultipartUploadDto): PartPlan {
+    if (request.partSize === undefined) return planParts(request.size, this.config.multipart.partSize);
+    const plan = planPartsOfSize(request.size, request.partSize);
+    if (!plan) {
+      const problem = `partSize ${request.partSize} cuts ${request.size} bytes into more than ${MAX_PARTS} parts; use at least ${smallestPartSize(request.size)} bytes`;
+      throw new AppError('VALIDATION_FAILED', problem, [{ field: 'partSize', problems: [problem] }]);
+    }
+    return plan;
   }
 
   private async findOwned(user: AuthenticatedUser, uploadId: string): Promise<MultipartFile> {

@@ -16,8 +16,8 @@ export class UploadsController {
 
   /**
    * Starts an upload: returns a presigned URL to PUT the file to, valid for PRESIGN_EXPIRES_IN
-   * seconds. The PUT must carry the `Content-Type` given here, and a body of exactly `size` bytes
-   * when a size is given (both are signed). The type must be allowed (UPLOAD_ALLOWED_TYPES) and the
+   * seconds. The PUT must carry the headers in `uploadHeaders` (the `Content-Type` given here), and
+   * a body of exactly `size` bytes when a size is given (both are signed). The type must be allowed (UPLOAD_ALLOWED_TYPES) and the
    * size within UPLOAD_MAX_SIZE; a user may have at most UPLOAD_MAX_PENDING_PER_USER unconfirmed uploads.
    */
   @Post('presign-upload')

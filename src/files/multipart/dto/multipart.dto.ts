@@ -6,6 +6,7 @@ import {
   ArrayUnique,
   IsArray,
   IsInt,
+  IsOptional,
   IsString,
   Max,
   MaxLength,
@@ -31,6 +32,21 @@ export class StartMultipartUploadDto extends PickType(PresignUploadDto, ['fileNa
   @Min(1, { message: 'size must be at least 1 byte' })
   @Max(MAX_OBJECT_BYTES, { message: `size must be at most ${MAX_OBJECT_BYTES} bytes (5 TiB)` })
   size!: number;
+
+  /**
+   * Bytes per part, when the client cuts the file itself (Uppy's `getChunkSize`; its default is
+   * 5 MiB): every part has this size but the last. At least 5 MiB, at most 5 GiB, and at most
+   * 10,000 parts in all (else 400 naming the smallest size that fits). Without it the server picks
+   * MULTIPART_PART_SIZE, grown to fit 10,000 parts.
+   * @example 5242880
+   */
+  // 5 MiB and 5 GiB (MIN_PART_BYTES, SINGLE_PUT_MAX_BYTES) as literals: the Swagger plugin documents literals only.
+  @ApiProperty({ type: 'integer', minimum: 5_242_880, maximum: 5_368_709_120, required: false })
+  @IsOptional()
+  @IsInt({ message: 'partSize must be a whole number of bytes' })
+  @Min(5_242_880, { message: 'partSize must be at least 5242880 bytes (5 MiB): the store refuses smaller parts but the last' })
+  @Max(5_368_709_120, { message: 'partSize must be at most 5368709120 bytes (5 GiB): the store refuses larger parts' })
+  partSize?: number;
 }
 
 export class PartUrlDto {
