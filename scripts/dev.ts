@@ -1,7 +1,8 @@
 /*
  * `npm run dev`: the whole service on one machine with nothing but Node and npm. Starts an
  * embedded PostgreSQL and a local S3-compatible server (data kept in ./.data between runs),
- * applies migrations and serves the API. No Docker, no cloud account.
+ * applies the bucket's CORS rules from STORAGE_CORS_ORIGINS and migrations, and serves the API.
+ * No Docker, no cloud account.
  */
 import 'reflect-metadata';
 
@@ -9,19 +10,24 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+import { storageSettingsOnly } from '../src/config/configuration.js';
+import { InvalidEnvironmentError } from '../src/config/environment.js';
+import { localDevOrigins } from '../src/config/local-dev-origins.js';
 import { createMigrationDataSource } from '../src/database/migration-data-source.js';
+import { applyUploadCors } from '../src/storage/apply-upload-cors.js';
 import { startEmbeddedPostgres } from './local-stack/embedded-postgres.js';
 import { EMULATOR_CREDENTIALS, startS3Emulator } from './local-stack/s3-emulator.js';
 
-const DATA_DIR = resolve('.data');
+const DATA_DIR = resolve(process.env.DEV_DATA_DIR ?? '.data');
 const BUCKET = 'r2-files-dev';
 const apiPort = Number(process.env.PORT ?? 3000);
 const postgresPort = Number(process.env.DEV_POSTGRES_PORT ?? 54329);
 const s3Port = Number(process.env.DEV_S3_PORT ?? 9000);
+const examplePort = Number(process.env.DEV_EXAMPLE_PORT ?? 3001);
 
 mkdirSync(DATA_DIR, { recursive: true, mode: 0o755 });
 
-console.log('Starting embedded PostgreSQL and the local S3 server (data in ./.data)...');
+console.log(`Starting embedded PostgreSQL and the local S3 server (data in ${DATA_DIR})...`);
 const postgres = await startEmbeddedPostgres({
   dataDir: resolve(DATA_DIR, 'postgres'),
   database: 'r2_files',
@@ -31,10 +37,35 @@ const postgres = await startEmbeddedPostgres({
 const s3 = await startS3Emulator({
   directory: resolve(DATA_DIR, 's3'),
   bucket: BUCKET,
-  corsOrigins: [`http://localhost:${apiPort}`, 'http://localhost:5173', 'http://localhost:3001'],
   port: s3Port,
   resetOnClose: false,
 });
+const storageEnv = {
+  S3_ENDPOINT: s3.endpoint,
+  S3_REGION: 'us-east-1',
+  R2_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+  R2_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+  R2_BUCKET_NAME: BUCKET,
+  // The local server serves objects without credentials, like an R2 bucket with public access.
+  R2_PUBLIC_BASE_URL: `${s3.endpoint}/${BUCKET}`,
+};
+Object.assign(process.env, storageEnv);
+// Browser origins: what is configured, else the local dev servers plus this stack's own ports.
+const devOrigins = localDevOrigins([apiPort, examplePort]).join(',');
+process.env.STORAGE_CORS_ORIGINS ??= devOrigins;
+process.env.API_CORS_ORIGINS ??= devOrigins;
+
+// The bucket's CORS rules, applied at every start exactly as `npm run storage:cors` applies them.
+let corsOrigins: string[];
+try {
+  corsOrigins = (await applyUploadCors(storageSettingsOnly())).flatMap((rule) => rule.allowedOrigins);
+} catch (error) {
+  await s3.stop();
+  await postgres.stop();
+  if (!(error instanceof InvalidEnvironmentError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 
 const migrations = createMigrationDataSource(postgres.url);
 await migrations.initialize();
@@ -46,13 +77,6 @@ Object.assign(process.env, {
   NODE_ENV: process.env.NODE_ENV ?? 'development',
   PORT: String(apiPort),
   DATABASE_URL: postgres.url,
-  S3_ENDPOINT: s3.endpoint,
-  S3_REGION: 'us-east-1',
-  R2_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-  R2_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
-  R2_BUCKET_NAME: BUCKET,
-  // The local server serves objects without credentials, like an R2 bucket with public access.
-  R2_PUBLIC_BASE_URL: `${s3.endpoint}/${BUCKET}`,
   JWT_SECRET: devJwtSecret(),
 });
 
@@ -66,6 +90,7 @@ r2-files is running (development, embedded stack)
   Docs      ${api}/docs   (OpenAPI JSON: ${api}/docs-json)
   Postgres  ${postgres.url}
   S3        ${s3.endpoint}  bucket "${BUCKET}"  (access key ${EMULATOR_CREDENTIALS.accessKeyId}, secret ${EMULATOR_CREDENTIALS.secretAccessKey})
+  Bucket CORS origins (STORAGE_CORS_ORIGINS): ${corsOrigins.join(' ')}
 
 Get a token:
   curl -s -X POST ${api}/auth/register -H 'Content-Type: application/json' \\

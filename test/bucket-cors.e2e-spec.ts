@@ -23,13 +23,20 @@ describe('bucket CORS (npm run storage:cors)', () => {
     }
   };
 
-  it('applies the upload rules with PutBucketCors and prints them', () =>
+  const runCommand = (env: Record<string, string | undefined>) =>
+    spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/storage/apply-bucket-cors.command.ts'], {
+      env,
+      encoding: 'utf8',
+    });
+  /** The harness's storage settings alone: no DATABASE_URL, no JWT_SECRET. */
+  const storageEnv = () => ({
+    PATH: process.env.PATH,
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(S3_|R2_)/.test(name))),
+  });
+
+  it('applies the upload rules with PutBucketCors and prints them, with only the storage settings', () =>
     restoringCors(() => {
-      const result = spawnSync(
-        process.execPath,
-        ['--import', '@swc-node/register/esm-register', 'src/storage/apply-bucket-cors.command.ts'],
-        { env: { ...process.env, STORAGE_CORS_ORIGINS: 'https://app.example, https://admin.example' }, encoding: 'utf8' },
-      );
+      const result = runCommand({ ...storageEnv(), STORAGE_CORS_ORIGINS: 'https://app.example, https://admin.example' });
       expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
       const printed: unknown = JSON.parse(result.stdout.slice(result.stdout.indexOf('[')));
       expect(printed).toEqual([
@@ -42,6 +49,16 @@ describe('bucket CORS (npm run storage:cors)', () => {
         },
       ]);
     }));
+
+  it('reports bad storage settings, and only those, without touching the bucket', async () => {
+    const result = runCommand({ ...storageEnv(), R2_BUCKET_NAME: undefined, STORAGE_CORS_ORIGINS: 'app.example', JWT_SECRET: 'short' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration (2 problems)');
+    expect(result.stderr).toMatch(/R2_BUCKET_NAME is required/);
+    expect(result.stderr).toMatch(/STORAGE_CORS_ORIGINS entries must be origins/);
+    expect(result.stderr).not.toMatch(/DATABASE_URL|JWT_SECRET/);
+    await expect(t.bucketAdmin.getBucketCors()).resolves.toEqual(uploadCorsRules(['http://localhost:5173'], 3600));
+  });
 
   it('makes the store answer browser preflights from the configured origins only', () =>
     restoringCors(async () => {

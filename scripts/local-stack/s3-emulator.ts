@@ -33,7 +33,8 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S
 export interface S3EmulatorOptions {
   directory: string;
   bucket: string;
-  corsOrigins: string[];
+  /** Origins of the bucket's upload CORS rules at start; none: the caller applies them (`applyUploadCors`). */
+  corsOrigins?: string[];
   port?: number;
   /** Wipe the stored objects when the server closes (tests). */
   resetOnClose: boolean;
@@ -53,7 +54,12 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<Runni
     silent: true,
     directory: options.directory,
     resetOnClose: options.resetOnClose,
-    configureBuckets: [{ name: options.bucket, configs: [Buffer.from(corsRulesToXml(uploadCorsRules(options.corsOrigins, 3600)))] }],
+    configureBuckets: [
+      {
+        name: options.bucket,
+        configs: options.corsOrigins ? [Buffer.from(corsRulesToXml(uploadCorsRules(options.corsOrigins, 3600)))] : [],
+      },
+    ],
   });
   addMultipartOperations(server);
   const { port } = await server.run();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 
-import { appConfig, currentEnvironment, storageConfig, uploadsConfig } from './configuration.js';
+import { appConfig, currentEnvironment, storageConfig, storageSettingsOnly, uploadsConfig } from './configuration.js';
 import { InvalidEnvironmentError } from './environment.js';
 
 const base = {
@@ -43,6 +43,54 @@ describe('storageConfig presign endpoint', () => {
   it('defaults to the API endpoint', () => {
     process.env = { ...base, S3_ENDPOINT: 'http://127.0.0.1:9000' };
     expect(storageConfig().presignEndpoint).toBe('http://127.0.0.1:9000');
+  });
+});
+
+describe('storageSettingsOnly (npm run storage:cors)', () => {
+  const storageOnly = {
+    R2_ACCESS_KEY_ID: 'key',
+    R2_SECRET_ACCESS_KEY: 'secret',
+    R2_BUCKET_NAME: 'files',
+    S3_ENDPOINT: 'http://127.0.0.1:9000',
+  };
+
+  it('needs no database or JWT secret, and gives the same settings as the app', () => {
+    process.env = { ...storageOnly, STORAGE_CORS_ORIGINS: 'https://app.example' };
+    const settings = storageSettingsOnly();
+    expect(settings).toMatchObject({ bucket: 'files', corsOrigins: ['https://app.example'], corsMaxAgeSeconds: 3600 });
+    process.env = { ...base, ...process.env };
+    expect(storageConfig()).toEqual(settings);
+  });
+
+  it('lists every storage problem and none of the other variables', () => {
+    process.env = { S3_ENDPOINT: 'http://127.0.0.1:9000', STORAGE_CORS_ORIGINS: 'app.example', PORT: 'not a port' };
+    const problems = (() => {
+      try {
+        storageSettingsOnly();
+        return [];
+      } catch (error) {
+        return error instanceof InvalidEnvironmentError ? error.problems : [String(error)];
+      }
+    })();
+    expect(problems.map((problem) => problem.split(/[ :]/)[0]).sort()).toEqual([
+      'R2_ACCESS_KEY_ID',
+      'R2_BUCKET_NAME',
+      'R2_SECRET_ACCESS_KEY',
+      'STORAGE_CORS_ORIGINS',
+    ]);
+  });
+
+  it('defaults the bucket origins to local dev servers on localhost and 127.0.0.1', () => {
+    process.env = { ...storageOnly };
+    expect(storageSettingsOnly().corsOrigins).toEqual(
+      expect.arrayContaining([
+        'http://localhost:3000',
+        'http://127.0.0.1:3000',
+        'http://localhost:5173',
+        'http://127.0.0.1:5173',
+        'http://127.0.0.1:8080',
+      ]),
+    );
   });
 });
 

@@ -56,8 +56,25 @@ export const databaseConfig = registerAs('database', () => {
   };
 });
 
-export const storageConfig = registerAs('storage', () => {
-  const env = currentEnvironment();
+/** The variables the storage settings are made of: all that `npm run storage:cors` validates. */
+const STORAGE_VARIABLES = [
+  'S3_ENDPOINT',
+  'R2_ACCOUNT_ID',
+  'S3_PRESIGN_ENDPOINT',
+  'S3_REGION',
+  'S3_FORCE_PATH_STYLE',
+  'R2_BUCKET_NAME',
+  'R2_ACCESS_KEY_ID',
+  'R2_SECRET_ACCESS_KEY',
+  'R2_PUBLIC_BASE_URL',
+  'STORAGE_CORS_ORIGINS',
+  'STORAGE_CORS_MAX_AGE',
+  'STORAGE_CONNECT_TIMEOUT',
+  'STORAGE_REQUEST_TIMEOUT',
+  'STORAGE_MAX_ATTEMPTS',
+] as const satisfies readonly (keyof Environment)[];
+
+function toStorageConfig(env: Pick<Environment, (typeof STORAGE_VARIABLES)[number]>) {
   const endpoint = env.S3_ENDPOINT ?? `https://${env.R2_ACCOUNT_ID}.r2.cloudflarestorage.com`;
   return {
     endpoint,
@@ -74,7 +91,18 @@ export const storageConfig = registerAs('storage', () => {
     requestTimeoutMs: env.STORAGE_REQUEST_TIMEOUT,
     maxAttempts: env.STORAGE_MAX_ATTEMPTS,
   };
-});
+}
+
+export const storageConfig = registerAs('storage', () => toStorageConfig(currentEnvironment()));
+
+/**
+ * The storage settings from `process.env`, validating only the variables they are made of: for
+ * tools that talk to the bucket alone (`npm run storage:cors`, the dev stack before the API starts).
+ * Throws `InvalidEnvironmentError` listing every storage problem.
+ */
+export function storageSettingsOnly(): StorageConfig {
+  return toStorageConfig(validateEnvironment(process.env, STORAGE_VARIABLES));
+}
 
 export const authConfig = registerAs('auth', () => {
   const env = currentEnvironment();

@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 
 import { MAX_OBJECT_BYTES, MIN_PART_BYTES, SINGLE_PUT_MAX_BYTES } from '../common/object-size-limits.js';
+import { localDevOrigins } from './local-dev-origins.js';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) => {
@@ -247,9 +248,9 @@ export class Environment {
   @IntegerSetting(1, 604800)
   PRESIGN_EXPIRES_IN = 300;
 
-  /** Origins of web apps allowed to call the API from a browser (CORS); `*` allows any. */
+  /** Origins of web apps allowed to call the API from a browser (CORS); `*` allows any. Default: local dev servers. */
   @OriginList('API_CORS_ORIGINS')
-  API_CORS_ORIGINS: string[] = ['http://localhost:3000', 'http://localhost:5173'];
+  API_CORS_ORIGINS: string[] = localDevOrigins();
 
   /** Requests per client IP to each of /auth/register and /auth/login within AUTH_RATE_WINDOW. */
   @IntegerSetting(1, 1_000_000)
@@ -276,10 +277,13 @@ export class Environment {
   @IntegerSetting(0, 600)
   SHUTDOWN_TIMEOUT = 10;
 
-  /** Origins of the web apps that upload from a browser: applied to the bucket by `npm run storage:cors`. */
+  /**
+   * Origins of the web apps that upload from a browser: applied to the bucket by `npm run storage:cors`
+   * and by `npm run dev` at every start. Default: local dev servers.
+   */
   @OriginList('STORAGE_CORS_ORIGINS')
   @ArrayNotEmpty({ message: 'STORAGE_CORS_ORIGINS must list at least one origin' })
-  STORAGE_CORS_ORIGINS: string[] = ['http://localhost:3000', 'http://localhost:5173'];
+  STORAGE_CORS_ORIGINS: string[] = localDevOrigins();
 
   /** How long browsers may cache the bucket's CORS preflight answers, in seconds. */
   @IntegerSetting(0, 86400)
@@ -353,9 +357,20 @@ export class InvalidEnvironmentError extends Error {
 }
 
 /** Validates and converts the raw environment; throws `InvalidEnvironmentError` listing every problem. */
-export function validateEnvironment(raw: Record<string, unknown>): Environment {
+export function validateEnvironment(raw: Record<string, unknown>): Environment;
+/**
+ * Validates only the named variables (a command that needs the storage settings alone must not
+ * demand a database): the result holds those, converted, and defaults; nothing else is checked.
+ */
+export function validateEnvironment<Name extends keyof Environment>(
+  raw: Record<string, unknown>,
+  only: readonly Name[],
+): Pick<Environment, Name>;
+export function validateEnvironment(raw: Record<string, unknown>, only?: readonly (keyof Environment)[]): Partial<Environment> {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: true }).filter(
+    (error) => !only || only.includes(error.property as keyof Environment),
+  );
   if (errors.length > 0) throw new InvalidEnvironmentError(errors.flatMap(describe));
   return env;
 }
