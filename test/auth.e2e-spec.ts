@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 
+import { waitFor } from './support/faults/wait.js';
 import { registerUser, useTestApp } from './support/test-app.js';
 
 /** Accounts and tokens. Malformed registrations and bad tokens are cases of the bad-input matrix. */
@@ -38,5 +39,15 @@ describe('auth', () => {
     const token = jwt.sign({ sub: 'external-user-1', iss: 'r2-files', aud: 'r2-files' }, secret(), { algorithm: 'HS256', expiresIn: 60 });
     const me = await t.api.as({ token }).me().expect(200);
     expect(me.body).toEqual({ id: 'external-user-1', email: null });
+  });
+
+  it('refuses a token once it expires, though it was accepted (and remembered) before', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const token = jwt.sign({ sub: 'short-lived-user', iss: 'r2-files', aud: 'r2-files', exp: expiresAt }, secret(), { algorithm: 'HS256' });
+    await t.api.as({ token }).me().expect(200);
+    await t.api.as({ token }).me().expect(200);
+    await waitFor('the token to expire', () => Date.now() >= expiresAt * 1000, { timeoutMs: 5000 });
+    const refused = await t.api.as({ token }).me().expect(401);
+    expect(refused.body).toMatchObject({ code: 'TOKEN_EXPIRED' });
   });
 });

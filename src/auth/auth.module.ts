@@ -15,6 +15,7 @@ import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { PasswordHasher } from './password-hasher.js';
 import { User } from './users/user.entity.js';
 import { UsersRepository } from './users/users.repository.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 @Module({
   imports: [
@@ -41,6 +42,7 @@ import { UsersRepository } from './users/users.repository.js';
     PasswordHasher,
     ExternalKeys,
     JwtStrategy,
+    VerifiedTokens,
     // Deny by default: every route of every module needs a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
