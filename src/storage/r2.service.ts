@@ -28,7 +28,8 @@ import type { UrlSigner } from './url-signer.js';
 
 /**
  * The `ObjectStore` for Cloudflare R2 and every S3-compatible store (MinIO, AWS S3, emulators).
- * Object calls go through the SDK client; presigned URLs through `UrlSigner`, without a round trip.
+ * Object calls go through the SDK client; presigned URLs through `UrlSigner`, without a round trip
+ * (pure computation: the promises are only the port's shape).
  * Store failures surface as `STORAGE_UNAVAILABLE` (503); a missing object is `null`.
  */
 @Injectable()
@@ -52,27 +53,27 @@ export class R2Service implements ObjectStore {
    * browsers refuse to let a script set it — so the signed length simply makes the store refuse a
    * body of any other size.
    */
-  async presignPut(input: PresignPutInput): Promise<PresignedRequest> {
+  presignPut(input: PresignPutInput): Promise<PresignedRequest> {
     const headers = { 'Content-Type': input.contentType };
-    const url = await this.signer.presign({
+    const url = this.signer.presign({
       method: 'PUT',
       key: input.key,
       query: { 'x-id': 'PutObject' },
       signedHeaders: withContentLength(headers, input.contentLength),
       expiresInSeconds: input.expiresInSeconds,
     });
-    return { url, method: 'PUT', headers, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
+    return Promise.resolve({ url, method: 'PUT', headers, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) });
   }
 
   /** A URL that downloads one object, with the `Content-Disposition` the store must answer with. */
-  async presignGet(input: PresignGetInput): Promise<PresignedRequest> {
-    const url = await this.signer.presign({
+  presignGet(input: PresignGetInput): Promise<PresignedRequest> {
+    const url = this.signer.presign({
       method: 'GET',
       key: input.key,
       query: { 'response-content-disposition': input.contentDisposition, 'x-id': 'GetObject' },
       expiresInSeconds: input.expiresInSeconds,
     });
-    return { url, method: 'GET', headers: {}, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
+    return Promise.resolve({ url, method: 'GET', headers: {}, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) });
   }
 
   /** Metadata of a stored object, or null when there is none under that key. */
@@ -125,15 +126,15 @@ export class R2Service implements ObjectStore {
   }
 
   /** A URL that lets its holder PUT one part, of exactly `contentLength` bytes (signed; sent by the client from the body). */
-  async presignUploadPart(input: PresignPartInput): Promise<PresignedRequest> {
-    const url = await this.signer.presign({
+  presignUploadPart(input: PresignPartInput): Promise<PresignedRequest> {
+    const url = this.signer.presign({
       method: 'PUT',
       key: input.key,
       query: { 'x-id': 'UploadPart', partNumber: String(input.partNumber), uploadId: input.uploadId },
       signedHeaders: withContentLength({}, input.contentLength),
       expiresInSeconds: input.expiresInSeconds,
     });
-    return { url, method: 'PUT', headers: {}, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) };
+    return Promise.resolve({ url, method: 'PUT', headers: {}, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) });
   }
 
   /** The parts stored so far, in order; null when the store knows no such upload. */

@@ -56,7 +56,7 @@ describe.each(setups)('UrlSigner against getSignedUrl — %s', (_name, options) 
   const key = '3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b-My_photo.v2.png';
 
   it('signs a PUT with Content-Type and Content-Length identically', async () => {
-    const ours = await signer.presign({
+    const ours = signer.presign({
       method: 'PUT',
       key,
       query: { 'x-id': 'PutObject' },
@@ -74,7 +74,7 @@ describe.each(setups)('UrlSigner against getSignedUrl — %s', (_name, options) 
   });
 
   it('signs an UploadPart identically', async () => {
-    const ours = await signer.presign({
+    const ours = signer.presign({
       method: 'PUT',
       key,
       query: { 'x-id': 'UploadPart', partNumber: '7', uploadId: 'abc.DEF-123_~x' },
@@ -92,7 +92,7 @@ describe.each(setups)('UrlSigner against getSignedUrl — %s', (_name, options) 
 
   it("signs a GET with a Unicode Content-Disposition identically (RFC 3986 escaping of '()*)", async () => {
     const disposition = `attachment; filename="Resume (1).pdf"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%281%29.pdf`;
-    const ours = await signer.presign({
+    const ours = signer.presign({
       method: 'GET',
       key,
       query: { 'response-content-disposition': disposition, 'x-id': 'GetObject' },
@@ -105,5 +105,25 @@ describe.each(setups)('UrlSigner against getSignedUrl — %s', (_name, options) 
       { expiresIn: 3600, signingDate },
     );
     expect(normalise(ours)).toEqual(normalise(reference));
+  });
+
+  it('derives the signing key again when the day changes, and signs keys with spaces, slashes and Unicode', async () => {
+    const awkward = 'uploads/2026 11/Résumé (final)*.pdf';
+    for (const date of [signingDate, new Date('2026-11-30T00:00:01Z'), signingDate]) {
+      const ours = signer.presign({
+        method: 'PUT',
+        key: awkward,
+        query: { 'x-id': 'PutObject' },
+        signedHeaders: { 'Content-Type': 'application/pdf' },
+        expiresInSeconds: 60,
+        signingDate: date,
+      });
+      const reference = await getSignedUrl(
+        sdkClient(options),
+        new PutObjectCommand({ Bucket: options.bucket, Key: awkward, ContentType: 'application/pdf' }),
+        { expiresIn: 60, signableHeaders: new Set(['content-type']), signingDate: date },
+      );
+      expect(normalise(ours)).toEqual(normalise(reference));
+    }
   });
 });
