@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 import { describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 
 import { PendingUploadsSweeper } from '../src/files/cleanup/pending-uploads.sweeper.js';
-import { countPendingUpTo } from '../src/files/r2-files.repository.js';
 import { pngBytes } from './support/fixtures.js';
 import { createTestApp, registerUser, useTestApp, withTestApp } from './support/test-app.js';
 import { expireUploads, expireUploadUrls, presignAndPut, putToStore } from './support/uploads.js';
@@ -92,18 +92,38 @@ describe('uploads that can be trusted', () => {
         [tag],
       );
       await t.db.query('ANALYZE r2_files');
-      try {
-        const [{ 'QUERY PLAN': plan }] = await t.db.query<[{ 'QUERY PLAN': unknown }]>(
-          `EXPLAIN (FORMAT JSON, ANALYZE) ${countPendingUpTo(`${tag}-7`, 100).text}`,
+      // The count runs inside r2_files_create_pending: auto_explain shows the plans of the
+      // function's statements, sent to this client as notices.
+      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      const plans: string[] = [];
+      client.on('notice', (notice) => plans.push(notice.message ?? ''));
+      await client.connect();
+      const createPending = async (userId: string, cap: number) => {
+        await client.query('BEGIN');
+        await client.query(`SELECT set_config('role', 'r2files_app', true), set_config('app.user_id', $1, true)`, [userId]);
+        const { rows } = await client.query(
+          `SELECT id FROM r2_files_create_pending($1, $2, NULL, 'f.txt', 'text/plain', NULL, now() + interval '1 hour',
+                                                   now() + interval '5 minutes', NULL, NULL, NULL, $3)`,
+          [userId, `${tag}-new-${cap}`, cap],
         );
-        const text = JSON.stringify(plan);
-        expect(text).toContain('r2_files_user_pending_idx');
-        expect(text).not.toContain('Seq Scan');
-        // The user has 80 pending rows: the scan reads those, not the 40,000 of everyone.
-        expect(text).toMatch(/"Actual Rows":80(\.0+)?[,}]/);
-        const [{ count }] = await t.db.query<[{ count: string }]>(countPendingUpTo(`${tag}-7`, 50).text);
-        expect(Number(count)).toBe(50);
+        await client.query('ROLLBACK');
+        return rows.length;
+      };
+      try {
+        await client.query(`LOAD 'auto_explain'`);
+        await client.query(`SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on;
+                            SET auto_explain.log_analyze = on; SET auto_explain.log_format = 'json'; SET client_min_messages = 'log'`);
+        // The user has 80 pending rows: under the cap of 100 a row is created…
+        expect(await createPending(`${tag}-7`, 100)).toBe(1);
+        const countPlan = plans.find((plan) => plan.includes('url_expires_at > now()'));
+        expect(countPlan).toContain('r2_files_user_pending_idx');
+        expect(countPlan).not.toContain('Seq Scan');
+        // …and the scan reads those 80, not the 40,000 of everyone.
+        expect(countPlan).toMatch(/"Actual Rows": 80(\.0+)?[,\s}]/);
+        // At a cap of 50 the user is full: no row.
+        expect(await createPending(`${tag}-7`, 50)).toBe(0);
       } finally {
+        await client.end();
         await t.db.query(`DELETE FROM r2_files WHERE object_key LIKE $1`, [`${tag}-%`]);
       }
     });

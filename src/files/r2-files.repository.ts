@@ -38,17 +38,6 @@ export interface ExpiredUpload {
 }
 
 /**
- * How many pending uploads `userId` can still start (their URL not yet expired), counting no
- * further than `cap`. Uploads whose URL expired no longer count, even inside their confirm window:
- * a store outage that failed every PUT blocks a user for at most the URL lifetime. It runs on
- * every presign: it reads r2_files_user_pending_idx and stops at the cap, so its cost is bounded
- * by the cap, not by the table's (or the user's) backlog.
- */
-export function countPendingUpTo(userId: string, cap: number): SqlFragment {
-  return sql`SELECT count(*) FROM (SELECT FROM r2_files WHERE user_id = ${userId} AND status = 'pending' AND url_expires_at > now() LIMIT ${cap}) AS pending`;
-}
-
-/**
  * One page of the owner's uploaded files, newest first, after `after` when given, optionally only
  * those whose content type starts with `contentTypePrefix` (lower case). Served by
  * r2_files_user_listing_idx (a test explains this very statement on a large table).
@@ -82,21 +71,18 @@ export class R2FilesRepository {
   constructor(private readonly scoped: ScopedTransactions) {}
 
   /**
-   * Records a pending upload unless the owner already has `maxPending` that can still be started. A
-   * per-owner advisory lock serialises concurrent presigns so the cap cannot be overshot.
-   * One round trip. Returns null when the cap is reached.
+   * Records a pending upload unless the owner already has `maxPending` that can still be started.
+   * The database function r2_files_create_pending takes a per-owner advisory lock, so concurrent
+   * presigns cannot overshoot the cap, counts (at most `maxPending` entries of the owner's pending
+   * index) and inserts; PL/pgSQL keeps those statements' plans per connection (ADR 0009). One round
+   * trip, under RLS like every other statement here. Returns null when the cap is reached.
    */
   async createPendingWithinQuota(upload: NewPendingUpload, maxPending: number): Promise<R2File | null> {
     const rows = await this.scoped.queryAsUser<R2FileRow>(
       upload.userId,
-      sql`SELECT pg_advisory_xact_lock(hashtextextended(${`r2_files.pending:${upload.userId}`}, 0))`,
-      sql`INSERT INTO r2_files (object_key, file_url, user_id, file_name, content_type, declared_size, status, expires_at,
-                                url_expires_at, multipart_upload_id, part_size, part_count)
-          SELECT ${upload.objectKey}, ${upload.fileUrl}, ${upload.userId}, ${upload.fileName}, ${upload.contentType},
-                 ${upload.declaredSize}, 'pending', ${upload.expiresAt}, ${upload.urlExpiresAt}, ${upload.multipartUploadId ?? null},
-                 ${upload.partSize ?? null}, ${upload.partCount ?? null}
-           WHERE (${countPendingUpTo(upload.userId, maxPending)}) < ${maxPending}
-          RETURNING ${R2_FILE_COLUMNS}`,
+      sql`SELECT ${R2_FILE_COLUMNS} FROM r2_files_create_pending(${upload.userId}, ${upload.objectKey}, ${upload.fileUrl},
+            ${upload.fileName}, ${upload.contentType}, ${upload.declaredSize}, ${upload.expiresAt}, ${upload.urlExpiresAt},
+            ${upload.multipartUploadId ?? null}, ${upload.partSize ?? null}, ${upload.partCount ?? null}, ${maxPending})`,
     );
     return rows[0] ? toR2File(rows[0]) : null;
   }
