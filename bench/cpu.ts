@@ -18,6 +18,8 @@ export interface Parties {
 
 export interface CpuSeconds {
   api: number;
+  /** The part of `api` spent in the kernel (socket reads and writes, mostly). */
+  apiSystem: number;
   postgres: number;
   store: number;
   baseline: number;
@@ -32,7 +34,7 @@ export interface CpuUsed extends CpuSeconds {
 /** CPU seconds used so far by each party. */
 export function cpuSoFar(parties: Parties): CpuSeconds {
   const postmaster = parties.postmaster();
-  const seconds: CpuSeconds = { api: 0, postgres: 0, store: 0, baseline: 0, total: 0 };
+  const seconds: CpuSeconds = { api: 0, apiSystem: 0, postgres: 0, store: 0, baseline: 0, total: 0 };
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -46,8 +48,10 @@ export function cpuSoFar(parties: Parties): CpuSeconds {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const own = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
     const pid = Number(entry);
-    if (parties.api.includes(pid)) seconds.api += own;
-    else if (pid === parties.store) seconds.store += own;
+    if (parties.api.includes(pid)) {
+      seconds.api += own;
+      seconds.apiSystem += Number(fields[12]) / TICKS_PER_SECOND;
+    } else if (pid === parties.store) seconds.store += own;
     else if (pid === parties.baseline) seconds.baseline += own;
     else if (pid === postmaster) seconds.postgres += own + (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
     else if (Number(fields[1]) === postmaster) seconds.postgres += own;
@@ -69,6 +73,7 @@ export async function measureCpu<T>(parties: Parties, work: () => Promise<T>): P
   const after = cpuSoFar(parties);
   const cpu: CpuUsed = {
     api: after.api - before.api,
+    apiSystem: after.apiSystem - before.apiSystem,
     postgres: after.postgres - before.postgres,
     store: after.store - before.store,
     baseline: after.baseline - before.baseline,
@@ -78,7 +83,7 @@ export async function measureCpu<T>(parties: Parties, work: () => Promise<T>): P
   const percent = (seconds: number) => Math.round((seconds / cpu.elapsedSeconds) * 100);
   const rest = cpu.total - cpu.api - cpu.postgres - cpu.store - cpu.baseline;
   console.log(
-    `  CPU used (100% = one core): API ${percent(cpu.api)}%, PostgreSQL ${percent(cpu.postgres)}%, S3 emulator ${percent(cpu.store)}%, ` +
+    `  CPU used (100% = one core): API ${percent(cpu.api)}% (kernel ${percent(cpu.apiSystem)}%), PostgreSQL ${percent(cpu.postgres)}%, S3 emulator ${percent(cpu.store)}%, ` +
       `baseline server ${percent(cpu.baseline)}%, load generator and the rest ${Math.max(0, percent(rest))}%`,
   );
   return { value, cpu };

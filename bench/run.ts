@@ -392,6 +392,7 @@ function mergePhases(runs: Phase[]): Phase | undefined {
   const sum = (pick: (run: Phase) => number) => runs.reduce((total, run) => total + pick(run), 0);
   const cpu: CpuUsed = {
     api: sum((run) => run.cpu.api),
+    apiSystem: sum((run) => run.cpu.apiSystem),
     postgres: sum((run) => run.cpu.postgres),
     store: sum((run) => run.cpu.store),
     baseline: sum((run) => run.cpu.baseline),
@@ -466,8 +467,8 @@ async function bareInserts(concurrency: number, seconds: number): Promise<Phase>
         while (Date.now() < end) {
           const started = performance.now();
           await pool.query(
-            `INSERT INTO r2_files (object_key, file_url, user_id, file_name, content_type, declared_size, status, expires_at)
-             VALUES ($1, NULL, $2, 'photo.png', 'image/png', 65536, 'pending', now() + interval '1 hour')`,
+            `INSERT INTO r2_files (object_key, file_url, user_id, file_name, content_type, declared_size, status, expires_at, url_expires_at)
+             VALUES ($1, NULL, $2, 'photo.png', 'image/png', 65536, 'pending', now() + interval '65 minutes', now() + interval '5 minutes')`,
             [`${randomUUID()}-photo.png`, userId],
           );
           latencies.push(performance.now() - started);
