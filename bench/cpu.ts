@@ -2,7 +2,9 @@
  * CPU time by party, from /proc: what each request costs the API and PostgreSQL is the robust
  * figure on a small shared machine, where throughput moves with whatever else runs.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+
+import { allProcStats } from '../scripts/local-stack/proc-stat.js';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -35,19 +37,10 @@ export interface CpuUsed extends CpuSeconds {
 export function cpuSoFar(parties: Parties): CpuSeconds {
   const postmaster = parties.postmaster();
   const seconds: CpuSeconds = { api: 0, apiSystem: 0, postgres: 0, store: 0, baseline: 0, total: 0 };
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    // Fields after the ")" closing the command name: state(3) ppid(4) ... utime(14) stime(15)
-    // cutime(16) cstime(17); the postmaster's cutime/cstime hold the backends that have exited.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  for (const { pid, fields } of allProcStats()) {
+    // utime(14) stime(15) cutime(16) cstime(17) of proc(5): the postmaster's cutime/cstime hold
+    // the backends that have exited.
     const own = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    const pid = Number(entry);
     if (parties.api.includes(pid)) {
       seconds.api += own;
       seconds.apiSystem += Number(fields[12]) / TICKS_PER_SECOND;

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+
+import { allProcStats } from '../../../scripts/local-stack/proc-stat.js';
 
 /**
  * Freezing a service the way a hung host or a stalled VM looks to its clients: every process of it
@@ -9,17 +11,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** The PIDs of `pid`'s descendants (children, their children…), read from /proc. */
 export function descendantPids(pid: number): number[] {
   const parentOf = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // it exited while we looked
-    }
-    // "pid (comm) state ppid ...": comm may contain spaces and parentheses, so split after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    parentOf.set(ppid, [...(parentOf.get(ppid) ?? []), Number(entry)]);
+  for (const { pid: child, fields } of allProcStats()) {
+    const ppid = Number(fields[1]);
+    parentOf.set(ppid, [...(parentOf.get(ppid) ?? []), child]);
   }
   const found: number[] = [];
   const queue = [...(parentOf.get(pid) ?? [])];
