@@ -42,7 +42,7 @@ describe('bucket CORS (npm run storage:cors)', () => {
       expect(printed).toEqual([
         {
           allowedOrigins: ['https://app.example', 'https://admin.example'],
-          allowedMethods: ['PUT', 'GET', 'HEAD'],
+          allowedMethods: ['PUT', 'GET', 'HEAD', 'POST', 'DELETE'],
           allowedHeaders: ['Content-Type'],
           exposeHeaders: ['ETag'],
           maxAgeSeconds: 3600,

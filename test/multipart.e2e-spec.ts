@@ -4,9 +4,10 @@ import { describe, expect, it } from '@jest/globals';
 
 import { PendingUploadsSweeper } from '../src/files/cleanup/pending-uploads.sweeper.js';
 import type { CompletedPartDto, PartUrlDto, StoredPartDto } from '../src/files/multipart/dto/multipart.dto.js';
+import { waitFor } from './support/faults/wait.js';
 import { pngBytes } from './support/fixtures.js';
 import { type RegisteredUser, registerUser, useTestApp } from './support/test-app.js';
-import { expireUploads, putParts, putToStore } from './support/uploads.js';
+import { cutOffPut, expireUploads, putParts, putToStore } from './support/uploads.js';
 
 const MiB = 1024 * 1024;
 
@@ -105,6 +106,29 @@ describe('multipart uploads', () => {
     expect(done.body.file.size).toBe(file.length);
     expect((await t.bucket.read(started.body.objectKey))?.equals(file)).toBe(true);
     expect((await t.api.as(user).multipartStatus(uploadId).expect(200)).body).toMatchObject({ status: 'uploaded', parts: [] });
+  });
+
+  it('lists only whole parts after a part upload was cut off mid-body, and the upload resumes', async () => {
+    const user = await registerUser(t);
+    const file = randomBytes(6 * MiB);
+    const started = await t.api
+      .as(user)
+      .startMultipart({ fileName: 'cut.bin', contentType: 'application/octet-stream', size: file.length })
+      .expect(201);
+    const { uploadId, partSize } = started.body;
+    const [first, last] = started.body.parts as [PartUrlDto, PartUrlDto];
+    const [stored] = (await putParts([last], file, partSize)) as [CompletedPartDto];
+
+    await cutOffPut(first.url, first.size, MiB);
+    // The store lists the whole part only (the dev store used to fail here: 503 on every resume).
+    const status = await waitFor('the upload status after a cut-off part', () => t.api.as(user).multipartStatus(uploadId).expect(200));
+    expect(status.body.parts).toEqual([{ partNumber: 2, etag: stored.etag, size: MiB }]);
+    expect(await t.storage.listParts(started.body.objectKey, uploadId)).toEqual([{ partNumber: 2, etag: stored.etag, size: MiB }]);
+
+    const [resent] = (await putParts([first], file, partSize)) as [CompletedPartDto];
+    const done = await t.api.as(user).completeMultipart(uploadId, [resent, stored]).expect(201);
+    expect(done.body.file.size).toBe(file.length);
+    expect((await t.bucket.read(started.body.objectKey))?.equals(file)).toBe(true);
   });
 
   it('aborts: the parts are dropped and the upload is gone', async () => {

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -10,18 +11,28 @@ import { corsRulesToXml, uploadCorsRules } from '../../src/storage/bucket-cors.j
 const require = createRequire(import.meta.url);
 fixSignatureCanonicalization();
 const S3rver = require('@20minutes/s3rver') as new (options: Record<string, unknown>) => EmulatorServer;
+// Its CORS headers and SigV4 check (patched above), applied to the operations added below too.
+const cors = (require('@20minutes/s3rver/lib/middleware/cors.js') as () => KoaMiddleware)();
+const authenticate = (require('@20minutes/s3rver/lib/middleware/authentication.js') as () => KoaMiddleware)();
 
 interface EmulatorServer {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
   middleware: KoaMiddleware[];
-  store: { getResourcePath(bucket: string, key: string | undefined, resource: string): string };
+  store: EmulatorStore;
+}
+interface EmulatorStore {
+  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+  putContent(path: string, content: unknown): Promise<[number, string]>;
+  putPart(bucket: string, uploadId: string, partNumber: string | number, content: unknown): Promise<{ size: number; md5: string }>;
 }
 type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 interface KoaContext {
   method: string;
   path: string;
   query: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | undefined>;
+  params?: Record<string, string>;
   status: number;
   body: unknown;
   type: string;
@@ -62,6 +73,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<Runni
     ],
   });
   addMultipartOperations(server);
+  writePartsAtomically(server.store);
   const { port } = await server.run();
   return { endpoint: `http://127.0.0.1:${port}`, port, stop: () => server.close() };
 }
@@ -105,6 +117,9 @@ function fixSignatureCanonicalization(): void {
  * MinIO support: resuming and aborting multipart uploads must be testable against a real server.
  * Served from the emulator's own upload folders (`uploads/<uploadId>/<partNumber>` and `.md5`),
  * ahead of its router. Path-style requests only, as the harness and the dev stack use.
+ * Like every other operation they must be signed (SDK header or presigned URL, checked by the
+ * emulator's own SigV4 check); unlike the emulator's other operations an unsigned request is refused,
+ * as on a private R2 bucket: the API presigns them for browsers, so a broken signature must fail here.
  */
 function addMultipartOperations(server: EmulatorServer): void {
   const xml = (ctx: KoaContext, status: number, body: string) => {
@@ -119,9 +134,18 @@ function addMultipartOperations(server: EmulatorServer): void {
     const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
     if (!uploadId || !match || (ctx.method !== 'GET' && ctx.method !== 'DELETE') || 'partNumber' in ctx.query) return next();
     const [bucket, key] = [match[1] ?? '', decodeURIComponent(match[2] ?? '')];
+    if (!('X-Amz-Algorithm' in ctx.query) && !ctx.headers.authorization) {
+      return xml(ctx, 403, `<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`);
+    }
+    // The router has not run yet: give its CORS and SigV4 checks the parameters it would have set.
+    ctx.params = { bucket, key };
+    await cors(ctx, () => authenticate(ctx, () => serve(ctx, bucket, key, uploadId)));
+  });
+
+  const serve = async (ctx: KoaContext, bucket: string, key: string, uploadId: string) => {
     const uploadDir = join(server.store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
-    const storedKey = await readFile(join(uploadDir, 'key'), 'utf8').catch(() => null);
-    if (storedKey !== key || !/^[\w.-]+$/.test(uploadId)) {
+    const storedKey = /^[\w-]+$/.test(uploadId) ? await readFile(join(uploadDir, 'key'), 'utf8').catch(() => null) : null;
+    if (storedKey !== key) {
       return xml(ctx, 404, `<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>`);
     }
     if (ctx.method === 'DELETE') {
@@ -130,8 +154,9 @@ function addMultipartOperations(server: EmulatorServer): void {
       ctx.body = null;
       return;
     }
-    const numbers = (await readdir(uploadDir))
-      .filter((name) => /^\d+$/.test(name))
+    const names = await readdir(uploadDir);
+    const numbers = names
+      .filter((name) => /^\d+$/.test(name) && names.includes(`${name}.md5`))
       .map(Number)
       .sort((a, b) => a - b);
     const parts = await Promise.all(
@@ -147,5 +172,28 @@ function addMultipartOperations(server: EmulatorServer): void {
         `<UploadId>${escape(uploadId)}</UploadId><PartNumberMarker>0</PartNumberMarker><MaxParts>10000</MaxParts>` +
         `<IsTruncated>false</IsTruncated>${parts.join('')}</ListPartsResult>`,
     );
-  });
+  };
+}
+
+/**
+ * The emulator writes a part straight to its final file and its MD5 beside it afterwards, so a
+ * part upload cut off mid-body left a truncated part without an MD5, and ListParts then failed
+ * (a resuming client saw 503). A part is now written to a file of its own and renamed into place
+ * only once whole, as R2 and S3 only ever list complete parts; a cut-off upload leaves nothing.
+ */
+function writePartsAtomically(store: EmulatorStore): void {
+  store.putPart = async (bucket, uploadId, partNumber, content) => {
+    const partPath = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId, String(partNumber));
+    await mkdir(dirname(partPath), { recursive: true });
+    const partial = `${partPath}.partial-${randomUUID()}`;
+    try {
+      const [size, md5] = await store.putContent(partial, content);
+      await rename(partial, partPath);
+      await writeFile(`${partPath}.md5`, md5);
+      return { size, md5 };
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+  };
 }

@@ -9,14 +9,15 @@ export interface BucketCorsRule {
 
 /**
  * What browser uploads and downloads need from the bucket: PUT (with the signed Content-Type),
- * GET and HEAD from the app's origins, and a readable `ETag` (multipart clients report each
- * part's ETag back to the API).
+ * GET and HEAD from the app's origins, POST and DELETE for multipart uploads a browser drives
+ * itself through `POST /uploads/sign` (Uppy 6: start and complete are POSTs, abort a DELETE), and a
+ * readable `ETag` (multipart clients report each part's ETag back).
  */
 export function uploadCorsRules(origins: string[], maxAgeSeconds: number): BucketCorsRule[] {
   return [
     {
       allowedOrigins: origins,
-      allowedMethods: ['PUT', 'GET', 'HEAD'],
+      allowedMethods: ['PUT', 'GET', 'HEAD', 'POST', 'DELETE'],
       allowedHeaders: ['Content-Type'],
       exposeHeaders: ['ETag'],
       maxAgeSeconds,

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 import type { FileDto } from '../../src/files/dto/file.dto.js';
 import type { PresignUploadDto, PresignUploadResponseDto } from '../../src/files/dto/presign-upload.dto.js';
 import type { CompletedPartDto, PartUrlDto } from '../../src/files/multipart/dto/multipart.dto.js';
@@ -62,6 +64,20 @@ export async function putParts(parts: PartUrlDto[], file: Buffer, partSize: numb
     completed.push({ partNumber: part.partNumber, etag: put.etag });
   }
   return completed.sort((a, b) => a.partNumber - b.partNumber);
+}
+
+/**
+ * Starts a PUT of `declaredLength` bytes to a presigned URL, sends only `sentBytes` of them and
+ * drops the connection: a browser tab closed (or a network lost) in the middle of a part.
+ */
+export async function cutOffPut(url: string, declaredLength: number, sentBytes: number): Promise<void> {
+  const request = httpRequest(url, { method: 'PUT', headers: { 'Content-Length': String(declaredLength) } });
+  request.on('error', () => undefined); // the connection is ours to break
+  await new Promise<void>((resolve) => request.write(Buffer.alloc(sentBytes, 'x'), () => resolve()));
+  await new Promise<void>((resolve) => {
+    request.once('close', () => resolve());
+    request.destroy();
+  });
 }
 
 /**
