@@ -36,7 +36,7 @@ async function startDevStack(env: Record<string, string>) {
       if (child.exitCode !== null) throw new Error(`npm run dev exited (${child.exitCode}):\n${output}`);
       return output.includes('r2-files is running');
     },
-    { timeoutMs: 60_000 },
+    { timeoutMs: 120_000 },
   );
   const stop = async () => {
     child.kill('SIGTERM');
@@ -44,6 +44,9 @@ async function startDevStack(env: Record<string, string>) {
   };
   return { storeUrl: `http://127.0.0.1:${s3}`, exampleUrl: `http://127.0.0.1:${example}`, apiPort: api, output: () => output, stop };
 }
+
+/** Starting the whole dev stack (PostgreSQL initdb, emulator, build, Nest) takes a while on a busy 2-core machine. */
+const DEV_STACK_TEST_TIMEOUT_MS = 150_000;
 
 const dataDir = join(tmpdir(), `r2-files-dev-stack-${process.pid}-${Date.now()}`);
 
@@ -56,32 +59,40 @@ describe('npm run dev', () => {
       headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'content-type' },
     }).then((answer) => answer.status);
 
-  it('applies STORAGE_CORS_ORIGINS to its bucket, and only those origins', async () => {
-    const dev = await startDevStack({ STORAGE_CORS_ORIGINS: 'http://127.0.0.1:5999' });
-    try {
-      await expect(preflight(dev.storeUrl, 'http://127.0.0.1:5999')).resolves.toBe(200);
-      await expect(preflight(dev.storeUrl, 'http://localhost:5173')).resolves.toBe(403);
-    } finally {
-      await dev.stop();
-    }
-  });
+  it(
+    'applies STORAGE_CORS_ORIGINS to its bucket, and only those origins',
+    async () => {
+      const dev = await startDevStack({ STORAGE_CORS_ORIGINS: 'http://127.0.0.1:5999' });
+      try {
+        await expect(preflight(dev.storeUrl, 'http://127.0.0.1:5999')).resolves.toBe(200);
+        await expect(preflight(dev.storeUrl, 'http://localhost:5173')).resolves.toBe(403);
+      } finally {
+        await dev.stop();
+      }
+    },
+    DEV_STACK_TEST_TIMEOUT_MS,
+  );
 
-  it('by default allows its own API origin and common front-end dev servers, on localhost and 127.0.0.1', async () => {
-    // Second start on the same data: the bucket's earlier rules are replaced, not kept.
-    const dev = await startDevStack({});
-    try {
-      const origins = [3000, 3001, 4173, 5173, 8080, dev.apiPort].flatMap((port) => [
-        `http://localhost:${port}`,
-        `http://127.0.0.1:${port}`,
-      ]);
-      const statuses = await Promise.all(origins.map((origin) => preflight(dev.storeUrl, origin)));
-      expect(Object.fromEntries(origins.map((origin, i) => [origin, statuses[i]]))).toEqual(
-        Object.fromEntries(origins.map((o) => [o, 200])),
-      );
-      await expect(preflight(dev.storeUrl, 'http://127.0.0.1:5999')).resolves.toBe(403);
-      expect(dev.output()).toContain('Bucket CORS origins (STORAGE_CORS_ORIGINS): http://localhost:3000 http://127.0.0.1:3000');
-    } finally {
-      await dev.stop();
-    }
-  });
+  it(
+    'by default allows its own API origin and common front-end dev servers, on localhost and 127.0.0.1',
+    async () => {
+      // Second start on the same data: the bucket's earlier rules are replaced, not kept.
+      const dev = await startDevStack({});
+      try {
+        const origins = [3000, 3001, 4173, 5173, 8080, dev.apiPort].flatMap((port) => [
+          `http://localhost:${port}`,
+          `http://127.0.0.1:${port}`,
+        ]);
+        const statuses = await Promise.all(origins.map((origin) => preflight(dev.storeUrl, origin)));
+        expect(Object.fromEntries(origins.map((origin, i) => [origin, statuses[i]]))).toEqual(
+          Object.fromEntries(origins.map((o) => [o, 200])),
+        );
+        await expect(preflight(dev.storeUrl, 'http://127.0.0.1:5999')).resolves.toBe(403);
+        expect(dev.output()).toContain('Bucket CORS origins (STORAGE_CORS_ORIGINS): http://localhost:3000 http://127.0.0.1:3000');
+      } finally {
+        await dev.stop();
+      }
+    },
+    DEV_STACK_TEST_TIMEOUT_MS,
+  );
 });
