@@ -42,6 +42,7 @@ export default tseslint.config(
       'src/metadata.ts',
       'clients/typescript/openapi.d.ts',
       'examples/**/dist/**',
+      'test/browser-pages/**/dist/**',
       'bench/profiles/**',
     ],
   },
@@ -115,6 +116,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
     },
+  },
+  {
+    // Pages that run in the browser (the example, the test pages): browser globals, not Node's.
+    files: ['examples/browser/src/**/*.ts', 'test/browser-pages/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

@@ -15,8 +15,10 @@ import { InvalidEnvironmentError } from '../src/config/environment.js';
 import { localDevOrigins } from '../src/config/local-dev-origins.js';
 import { createMigrationDataSource } from '../src/database/migration-data-source.js';
 import { applyUploadCors } from '../src/storage/apply-upload-cors.js';
+import { buildExample, EXAMPLE_ROOT } from './build-example.js';
 import { startEmbeddedPostgres } from './local-stack/embedded-postgres.js';
 import { EMULATOR_CREDENTIALS, startS3Emulator } from './local-stack/s3-emulator.js';
+import { serveStaticSite } from './local-stack/static-server.js';
 
 const DATA_DIR = resolve(process.env.DEV_DATA_DIR ?? '.data');
 const BUCKET = 'r2-files-dev';
@@ -84,10 +86,14 @@ const { bootstrap } = await import('../src/main.js');
 const app = await bootstrap();
 
 const api = `http://localhost:${apiPort}`;
+// The browser example on an origin of its own, as a real front end would be (development only).
+await buildExample();
+const example = await serveStaticSite({ root: EXAMPLE_ROOT, config: { apiUrl: api }, port: examplePort });
 console.log(`
 r2-files is running (development, embedded stack)
   API       ${api}
   Docs      ${api}/docs   (OpenAPI JSON: ${api}/docs-json)
+  Example   http://localhost:${example.port}   (browser uploads with Uppy: examples/browser/)
   Postgres  ${postgres.url}
   S3        ${s3.endpoint}  bucket "${BUCKET}"  (access key ${EMULATOR_CREDENTIALS.accessKeyId}, secret ${EMULATOR_CREDENTIALS.secretAccessKey})
   Bucket CORS origins (STORAGE_CORS_ORIGINS): ${corsOrigins.join(' ')}
@@ -102,6 +108,7 @@ let stopping = false;
 async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  await example.stop();
   await app.close();
   await s3.stop();
   await postgres.stop();

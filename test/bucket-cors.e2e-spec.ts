@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 
 import { uploadCorsRules } from '../src/storage/bucket-cors.js';
+import { HARNESS_CORS_ORIGINS } from './harness/harness-cors.js';
 import { useTestApp } from './support/test-app.js';
 
 describe('bucket CORS (npm run storage:cors)', () => {
@@ -19,7 +20,7 @@ describe('bucket CORS (npm run storage:cors)', () => {
     try {
       await work();
     } finally {
-      await t.bucketAdmin.putBucketCors(uploadCorsRules(['http://localhost:5173'], 3600));
+      await t.bucketAdmin.putBucketCors(uploadCorsRules(HARNESS_CORS_ORIGINS, 3600));
     }
   };
 
@@ -57,7 +58,7 @@ describe('bucket CORS (npm run storage:cors)', () => {
     expect(result.stderr).toMatch(/R2_BUCKET_NAME is required/);
     expect(result.stderr).toMatch(/STORAGE_CORS_ORIGINS entries must be origins/);
     expect(result.stderr).not.toMatch(/DATABASE_URL|JWT_SECRET/);
-    await expect(t.bucketAdmin.getBucketCors()).resolves.toEqual(uploadCorsRules(['http://localhost:5173'], 3600));
+    await expect(t.bucketAdmin.getBucketCors()).resolves.toEqual(uploadCorsRules(HARNESS_CORS_ORIGINS, 3600));
   });
 
   it('makes the store answer browser preflights from the configured origins only', () =>

@@ -89,6 +89,16 @@ describe('npm run dev', () => {
         );
         await expect(preflight(dev.storeUrl, 'http://127.0.0.1:5999')).resolves.toBe(403);
         expect(dev.output()).toContain('Bucket CORS origins (STORAGE_CORS_ORIGINS): http://localhost:3000 http://127.0.0.1:3000');
+        // The browser example, built and served on its own origin, pointed at this API.
+        const page = await fetch(dev.exampleUrl);
+        expect([page.status, await page.text()]).toEqual([
+          200,
+          expect.stringContaining('<script type="module" src="dist/main.js"></script>'),
+        ]);
+        await expect(fetch(`${dev.exampleUrl}/config.json`).then((r) => r.json())).resolves.toEqual({
+          apiUrl: `http://localhost:${dev.apiPort}`,
+        });
+        expect((await fetch(`${dev.exampleUrl}/dist/main.js`)).status).toBe(200);
       } finally {
         await dev.stop();
       }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { startEmbeddedPostgres } from '../../scripts/local-stack/embedded-postgres.js';
 import { EMULATOR_CREDENTIALS, startS3Emulator } from '../../scripts/local-stack/s3-emulator.js';
+import { HARNESS_CORS_ORIGINS } from './harness-cors.js';
 
 export interface TestStack {
   env: Record<string, string>;
@@ -47,7 +48,7 @@ export async function startTestStack(): Promise<TestStack> {
       const s3 = await startS3Emulator({
         directory: join(tmpdir(), `r2-files-test-s3-${runId}`),
         bucket: TEST_BUCKET,
-        corsOrigins: ['http://localhost:5173'],
+        corsOrigins: HARNESS_CORS_ORIGINS,
         resetOnClose: true,
       });
       stoppers.push(() => s3.stop());
