@@ -113,10 +113,11 @@ function fixSignatureCanonicalization(): void {
 }
 
 /**
- * ListParts and AbortMultipartUpload, which the emulator lacks (it answers 405) and R2, S3 and
- * MinIO support: resuming and aborting multipart uploads must be testable against a real server.
- * Served from the emulator's own upload folders (`uploads/<uploadId>/<partNumber>` and `.md5`),
- * ahead of its router. Path-style requests only, as the harness and the dev stack use.
+ * ListParts, AbortMultipartUpload and ListMultipartUploads, which the emulator lacks (it answers
+ * 405 or 501) and R2, S3 and MinIO support: resuming, aborting and sweeping multipart uploads must
+ * be testable against a real server. Served from the emulator's own upload folders
+ * (`uploads/<uploadId>/key`, `<partNumber>` and `.md5`), ahead of its router; ListMultipartUploads
+ * answers in one page (no markers). Path-style requests only, as the harness and the dev stack use.
  * Like every other operation they must be signed (SDK header or presigned URL, checked by the
  * emulator's own SigV4 check); unlike the emulator's other operations an unsigned request is refused,
  * as on a private R2 bucket: the API presigns them for browsers, so a broken signature must fail here.
@@ -129,18 +130,55 @@ function addMultipartOperations(server: EmulatorServer): void {
   };
   const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+  const signed = (ctx: KoaContext) => 'X-Amz-Algorithm' in ctx.query || Boolean(ctx.headers.authorization);
+  const accessDenied = (ctx: KoaContext) => xml(ctx, 403, `<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`);
+
   server.middleware.unshift(async (ctx, next) => {
+    const bucketOnly = /^\/([^/]+)\/?$/.exec(ctx.path);
+    if (bucketOnly && ctx.method === 'GET' && 'uploads' in ctx.query) {
+      const bucket = bucketOnly[1] ?? '';
+      if (!signed(ctx)) return accessDenied(ctx);
+      ctx.params = { bucket };
+      return cors(ctx, () => authenticate(ctx, () => listUploads(ctx, bucket)));
+    }
     const uploadId = typeof ctx.query.uploadId === 'string' ? ctx.query.uploadId : undefined;
     const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
     if (!uploadId || !match || (ctx.method !== 'GET' && ctx.method !== 'DELETE') || 'partNumber' in ctx.query) return next();
     const [bucket, key] = [match[1] ?? '', decodeURIComponent(match[2] ?? '')];
-    if (!('X-Amz-Algorithm' in ctx.query) && !ctx.headers.authorization) {
-      return xml(ctx, 403, `<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`);
-    }
+    if (!signed(ctx)) return accessDenied(ctx);
     // The router has not run yet: give its CORS and SigV4 checks the parameters it would have set.
     ctx.params = { bucket, key };
     await cors(ctx, () => authenticate(ctx, () => serve(ctx, bucket, key, uploadId)));
   });
+
+  const listUploads = async (ctx: KoaContext, bucket: string) => {
+    const uploadsDir = server.store.getResourcePath(bucket, undefined, 'uploads');
+    const prefix = typeof ctx.query.prefix === 'string' ? ctx.query.prefix : '';
+    const ids = await readdir(uploadsDir).catch(() => [] as string[]);
+    const found = await Promise.all(
+      ids.map(async (uploadId) => {
+        const dir = join(uploadsDir, uploadId);
+        const key = await readFile(join(dir, 'key'), 'utf8').catch(() => null);
+        return key === null ? [] : [{ key, uploadId, initiated: (await stat(dir)).birthtime }];
+      }),
+    );
+    const entries = found
+      .flat()
+      .filter((upload) => upload.key.startsWith(prefix))
+      .sort((a, b) => (a.key === b.key ? a.uploadId.localeCompare(b.uploadId) : a.key < b.key ? -1 : 1))
+      .map(
+        (upload) =>
+          `<Upload><Key>${escape(upload.key)}</Key><UploadId>${escape(upload.uploadId)}</UploadId>` +
+          `<Initiated>${upload.initiated.toISOString()}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+      );
+    xml(
+      ctx,
+      200,
+      `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escape(bucket)}</Bucket>` +
+        `<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><Prefix>${escape(prefix)}</Prefix><MaxUploads>1000</MaxUploads>` +
+        `<IsTruncated>false</IsTruncated>${entries.join('')}</ListMultipartUploadsResult>`,
+    );
+  };
 
   const serve = async (ctx: KoaContext, bucket: string, key: string, uploadId: string) => {
     const uploadDir = join(server.store.getResourcePath(bucket, undefined, 'uploads'), uploadId);

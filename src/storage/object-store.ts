@@ -55,4 +55,11 @@ export abstract class ObjectStore {
 
   /** Aborts a multipart upload and frees its parts; an unknown upload counts as aborted. */
   abstract abortMultipartUpload(key: string, uploadId: string): Promise<void>;
+
+  /**
+   * Aborts every multipart upload still open under exactly `key`, whoever started it and whether
+   * or not its id was ever recorded (a CreateMultipartUpload whose answer was lost); returns how
+   * many were aborted.
+   */
+  abstract abortMultipartUploadsUnder(key: string): Promise<number>;
 }

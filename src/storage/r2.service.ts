@@ -5,6 +5,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListPartsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -188,6 +189,36 @@ export class R2Service implements ObjectStore {
     } catch (error) {
       if (!isNoSuchUpload(error) && !isNotFound(error)) throw storageUnavailable(error);
     }
+  }
+
+  /**
+   * Aborts every multipart upload open under exactly `key`: ListMultipartUploads with the key as
+   * prefix (which also returns longer keys, filtered out here), then one abort each.
+   */
+  async abortMultipartUploadsUnder(key: string): Promise<number> {
+    const uploadIds: string[] = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    try {
+      for (;;) {
+        const page = await this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.config.bucket,
+            Prefix: key,
+            KeyMarker: keyMarker,
+            UploadIdMarker: uploadIdMarker,
+          }),
+        );
+        for (const upload of page.Uploads ?? []) if (upload.Key === key && upload.UploadId) uploadIds.push(upload.UploadId);
+        if (!page.IsTruncated || (!page.NextKeyMarker && !page.NextUploadIdMarker)) break;
+        keyMarker = page.NextKeyMarker;
+        uploadIdMarker = page.NextUploadIdMarker;
+      }
+    } catch (error) {
+      throw storageUnavailable(error);
+    }
+    for (const uploadId of uploadIds) await this.abortMultipartUpload(key, uploadId);
+    return uploadIds.length;
   }
 
   /** Deletes an object; deleting a missing key succeeds (S3 semantics). */

@@ -1,4 +1,11 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 
 export type BucketInspector = ReturnType<typeof createBucketInspector>;
 
@@ -27,6 +34,20 @@ export function createBucketInspector(env: Record<string, string | undefined> = 
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
       return keys.sort();
+    },
+    /** The multipart uploads open in the bucket (under `prefix` when given), as `key uploadId`, sorted. */
+    async openMultipartUploads(prefix?: string): Promise<string[]> {
+      const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
+      return (page.Uploads ?? []).map((upload) => `${upload.Key} ${upload.UploadId}`).sort();
+    },
+    /** The size of the object under `key`, or null when there is none. */
+    async sizeOf(key: string): Promise<number | null> {
+      try {
+        return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength ?? 0;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NotFound') return null;
+        throw error;
+      }
     },
     /** Whether an object is stored under `key`. */
     async has(key: string): Promise<boolean> {
