@@ -5,7 +5,7 @@ import { type FaultStack, startFaultStack } from './support/faults/fault-stack.j
 import { expectUnavailable } from './support/faults/unavailable.js';
 import { waitFor } from './support/faults/wait.js';
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
-import { uploadFile } from './support/uploads.js';
+import { expireUploads, presignAndPut, uploadFile } from './support/uploads.js';
 
 type User = Awaited<ReturnType<typeof registerUser>>;
 
@@ -34,6 +34,8 @@ describe('cleanup under store faults', () => {
 
   const rowOf = async (id: number) =>
     (await stack.postgres.query<{ status: string }>('SELECT status FROM r2_files WHERE id = $1', [id]))[0]?.status ?? null;
+  const keyRow = async (objectKey: string) =>
+    (await stack.postgres.query<{ status: string }>('SELECT status FROM r2_files WHERE object_key = $1', [objectKey]))[0]?.status ?? null;
   const listed = async () => (await t.api.as(user).listFiles().expect(200)).body.items.map((file) => file.id);
   const sweep = () => t.app.get(PendingUploadsSweeper).sweep();
 
@@ -120,6 +122,95 @@ describe('cleanup under store faults', () => {
       expect(await rowOf(file.id)).toBeNull();
       expect(await stack.bucket.has(file.objectKey)).toBe(false);
       await t.api.as(user).deleteFile(file.id).expect(404);
+    }, 60_000);
+  });
+
+  describe('DELETE /uploads/:objectKey', () => {
+    it('a store error answers 503 and leaves the upload cancelled but its row in place; a retry finishes it', async () => {
+      const { objectKey } = await presignAndPut(t, user, { fileName: 'cancel.txt', contentType: 'text/plain' }, 'cancel');
+      stack.proxy.failNext(ATTEMPTS, 503, { operation: 'DeleteObject' });
+      await expectUnavailable('cancel, store failing', t.http.delete(`/uploads/${objectKey}`).set(user.auth), 'STORAGE_UNAVAILABLE');
+      expect(await keyRow(objectKey)).toBe('deleting');
+      expect(await stack.bucket.has(objectKey)).toBe(true);
+      const confirm = await t.api.as(user).saveMetadata({ objectKey }).expect(404);
+      expect(confirm.body.code).toBe('UPLOAD_NOT_FOUND');
+
+      await t.api.as(user).cancelUpload(objectKey).expect(204);
+      expect(await stack.bucket.has(objectKey)).toBe(false);
+    }, 60_000);
+
+    it('a multipart cancel whose listing fails keeps the row; the sweeper aborts what is open under the key', async () => {
+      const { body: started } = await t.api
+        .as(user)
+        .startMultipart({ fileName: 'm.bin', contentType: 'application/octet-stream', size: 1000 })
+        .expect(201);
+      stack.proxy.failNext(ATTEMPTS, 503, { operation: 'ListMultipartUploads' });
+      await expectUnavailable(
+        'multipart cancel, store failing',
+        t.http.delete(`/uploads/${started.objectKey}`).set(user.auth),
+        'STORAGE_UNAVAILABLE',
+      );
+      expect(await keyRow(started.objectKey)).toBe('deleting');
+      expect(await stack.bucket.openMultipartUploads(started.objectKey)).toHaveLength(1);
+      await sweep();
+      expect(await stack.bucket.openMultipartUploads(started.objectKey)).toEqual([]);
+      expect(await keyRow(started.objectKey)).toBeNull();
+    }, 60_000);
+  });
+
+  describe('multipart start cut short', () => {
+    const START = { fileName: 'cut.bin', contentType: 'application/octet-stream', size: 1000 };
+    /** The keys of the user's multipart rows that never got an upload id. */
+    const startsWithoutUploadId = async () =>
+      (
+        await stack.postgres.query<{ object_key: string; status: string }>(
+          `SELECT object_key, status FROM r2_files WHERE user_id = $1 AND part_count IS NOT NULL AND multipart_upload_id IS NULL`,
+          [user.id],
+        )
+      ).map((row) => row.object_key);
+
+    it('the store created the upload but its answer was lost: 503, and the sweeper aborts every upload under the key', async () => {
+      const before = await startsWithoutUploadId();
+      stack.proxy.dropAnswerNext(ATTEMPTS, { operation: 'CreateMultipartUpload' });
+      await expectUnavailable(
+        'multipart start, answer lost',
+        t.http.post('/files/multipart').set(user.auth).send(START),
+        'STORAGE_UNAVAILABLE',
+      );
+      const [objectKey] = (await startsWithoutUploadId()).filter((key) => !before.includes(key));
+      if (!objectKey) throw new Error('the start left no pending row');
+      // Each attempt the SDK made created an upload nobody was told of.
+      expect(await stack.bucket.openMultipartUploads(objectKey)).toHaveLength(ATTEMPTS);
+
+      await expireUploads(t, objectKey, 1);
+      await sweep();
+      expect(await stack.bucket.openMultipartUploads(objectKey)).toEqual([]);
+      expect(await keyRow(objectKey)).toBeNull();
+    }, 60_000);
+
+    it('a frozen store: 503 within the bound; the uploads it creates once thawed are still swept', async () => {
+      const before = await startsWithoutUploadId();
+      stack.store.freeze();
+      try {
+        await expectUnavailable(
+          'multipart start, store frozen',
+          t.http.post('/files/multipart').set(user.auth).send(START),
+          'STORAGE_UNAVAILABLE',
+        );
+      } finally {
+        stack.store.thaw();
+      }
+      const [objectKey] = (await startsWithoutUploadId()).filter((key) => !before.includes(key));
+      if (!objectKey) throw new Error('the start left no pending row');
+      // Thawed, the store works through the requests it had received after the API gave up.
+      await waitFor(
+        'the store to create the abandoned uploads',
+        async () => (await stack.bucket.openMultipartUploads(objectKey)).length > 0,
+      );
+      await expireUploads(t, objectKey, 1);
+      await sweep();
+      expect(await stack.bucket.openMultipartUploads(objectKey)).toEqual([]);
+      expect(await keyRow(objectKey)).toBeNull();
     }, 60_000);
   });
 });

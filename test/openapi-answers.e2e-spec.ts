@@ -341,6 +341,41 @@ const CASES: Record<string, Case[]> = {
     },
     { name: 'a negative id', status: 400, code: 'VALIDATION_FAILED', send: (c) => auth(c, 'delete', '/files/-1') },
   ],
+  cancelUpload: [
+    {
+      name: 'a pending upload of the caller',
+      status: 204,
+      send: async (c) => {
+        const user = await c.newUser();
+        return auth(c, 'delete', `/uploads/${(await c.presign(user)).objectKey}`, user);
+      },
+    },
+    {
+      name: 'a pending multipart upload of the caller',
+      status: 204,
+      send: async (c) => {
+        const user = await c.newUser();
+        return auth(c, 'delete', `/uploads/${(await c.startMultipart(user)).objectKey}`, user);
+      },
+    },
+    {
+      name: 'an upload cancelled before',
+      status: 404,
+      code: 'UPLOAD_NOT_FOUND',
+      send: async (c) => {
+        const user = await c.newUser();
+        const { objectKey } = await c.startMultipart(user);
+        await auth(c, 'delete', `/uploads/${objectKey}`, user).expect(204);
+        return auth(c, 'delete', `/uploads/${objectKey}`, user);
+      },
+    },
+    {
+      name: 'a confirmed upload',
+      status: 409,
+      code: 'UPLOAD_CONFIRMED',
+      send: async (c) => auth(c, 'delete', `/uploads/${(await c.uploadFile(c.user)).objectKey}`),
+    },
+  ],
   startMultipartUpload: [
     {
       name: 'a file within the limits',

@@ -100,6 +100,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/uploads/{objectKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancels one of the caller's unconfirmed uploads, single-PUT or multipart, by its `objectKey`:
+         *     any object PUT for it is deleted, every open multipart upload under the key aborted (its parts
+         *     freed), and the upload no longer counts against UPLOAD_MAX_PENDING_PER_USER. Safe to retry: a
+         *     503 leaves the upload cancelled (it can no longer be confirmed) and a retry or the cleanup
+         *     sweeper finishes the removal. A confirmed upload is a file: 409 UPLOAD_CONFIRMED, delete it
+         *     with `DELETE /files/{id}`. A key not issued to the caller, or already removed, is 404.
+         */
+        delete: operations["cancelUpload"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/files/multipart": {
         parameters: {
             query?: never;
@@ -1261,6 +1285,25 @@ export interface components {
             /** @description Id of the request (also the `X-Request-Id` header); quote it when reporting a problem. */
             requestId: string;
         };
+        /** @description The upload was confirmed and is a file now: there is nothing to cancel; delete the file with `DELETE /files/{id}`. */
+        UploadConfirmedError: {
+            /**
+             * @description Always false for errors (the seed guide’s shape).
+             * @enum {boolean}
+             */
+            success: false;
+            /** @description A human sentence saying what went wrong (may change: switch on `code`). */
+            error: string;
+            /** @enum {string} */
+            code: "UPLOAD_CONFIRMED";
+            /**
+             * @description The HTTP status, repeated in the body.
+             * @enum {integer}
+             */
+            statusCode: 409;
+            /** @description Id of the request (also the `X-Request-Id` header); quote it when reporting a problem. */
+            requestId: string;
+        };
         /** @description The upload’s confirm window has passed: start a new one. */
         UploadExpiredError: {
             /**
@@ -1862,6 +1905,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UploadRejectedError"] | components["schemas"]["SizeMismatchError"] | components["schemas"]["ContentTypeMismatchError"] | components["schemas"]["FileSignatureMismatchError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: quote the `requestId`. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description `STORAGE_UNAVAILABLE`: The object store failed, or did not answer within its bounds (STORAGE_*); retry after `Retry-After` seconds.
+             *
+             *     `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageUnavailableError"] | components["schemas"]["DatabaseUnavailableError"];
+                };
+            };
+        };
+    };
+    cancelUpload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (letters, digits, `._:-`, at most 128): answered back and logged. Otherwise, or if it does not fit, the API makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                objectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
+             *
+             *     `BAD_REQUEST`: The request could not be read: its URL path is not valid percent-encoded UTF-8, it is not valid HTTP (bad request line, bad chunking), or its body is shorter than its Content-Length.
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["BadRequestError"];
+                };
+            };
+            /**
+             * @description `AUTH_REQUIRED`: No bearer token: send `Authorization: Bearer <accessToken>`.
+             *
+             *     `TOKEN_EXPIRED`: The token has expired: log in again.
+             *
+             *     `TOKEN_INVALID`: The token is malformed, or its signature, algorithm, issuer or audience is wrong.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"] | components["schemas"]["TokenExpiredError"] | components["schemas"]["TokenInvalidError"];
+                };
+            };
+            /** @description `UPLOAD_NOT_FOUND`: No upload with this key or id was started by the caller (another user’s answers the same). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadNotFoundError"];
+                };
+            };
+            /** @description `UPLOAD_CONFIRMED`: The upload was confirmed and is a file now: there is nothing to cancel; delete the file with `DELETE /files/{id}`. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadConfirmedError"];
                 };
             };
             /** @description `INTERNAL_ERROR`: A bug: quote the `requestId`. */

@@ -30,11 +30,12 @@ export interface VerifiedObject {
   etag: string | null;
 }
 
-export interface ExpiredUpload {
+/** What the store may hold for an upload the sweeper or a cancel removes. */
+export interface UploadLeftovers {
   id: number;
   objectKey: string;
-  /** Set while a multipart upload is still open in the store (pending rows only). */
-  openMultipartUploadId: string | null;
+  /** A multipart upload: uploads may be open under the key, recorded or not (a start cut short). */
+  multipart: boolean;
 }
 
 /**
@@ -58,13 +59,14 @@ export function listPageQuery(userId: string, limit: number, after: PagePosition
  * Two ways to the database, chosen per method (docs/adr/0002-one-round-trip-rls-statements.md):
  * - **One round trip** (`ScopedTransactions.queryAsUser`, simple protocol, values escaped into
  *   `sql` fragments): the methods every request runs — `createPendingWithinQuota` (presign, start),
- *   `findOwnedByKey` and `markUploaded` (confirm), `findOwnedByMultipartUploadId`, `findOwnedById`
- *   (get, download) and `listPage` (list). A transaction with bind parameters would cost four round
- *   trips (BEGIN, set_config, the statement, COMMIT), which against Neon dominates the request.
+ *   `attachMultipartUpload` (start), `findOwnedByKey` and `markUploaded` (confirm),
+ *   `findOwnedByMultipartUploadId`, `findOwnedById` (get, download) and `listPage` (list). A
+ *   transaction with bind parameters would cost four round trips (BEGIN, set_config, the
+ *   statement, COMMIT), which against Neon dominates the request.
  * - **TypeORM with bind parameters** inside `asUser`/`asSweeper` transactions: the rare state
- *   changes — `markRejected`, `deletePending`, `deleteRow` through the entity
- *   `Repository`; `markDeleting` (it needs `RETURNING`) and `sweepExpiredPending` (`FOR UPDATE SKIP
- *   LOCKED`, work between two statements) through `manager.query`. Clarity over latency there.
+ *   changes — `markRejected`, `deletePending` through the entity `Repository`; `markDeleting`,
+ *   `markCancelling` (they need `RETURNING`), `deleteRow` and `sweepExpiredPending` (`FOR UPDATE
+ *   SKIP LOCKED`, work between two statements) through `manager.query`. Clarity over latency there.
  */
 @Injectable()
 export class R2FilesRepository {
@@ -101,6 +103,41 @@ export class R2FilesRepository {
       sql`SELECT ${R2_FILE_COLUMNS} FROM r2_files WHERE user_id = ${userId} AND multipart_upload_id = ${multipartUploadId}`,
     );
     return rows[0] ? toR2File(rows[0]) : null;
+  }
+
+  /**
+   * Second step of a multipart start, once the store has created the upload: records its id and
+   * the upload's real expiry. False when the row is no longer a pending upload waiting for its id
+   * (cancelled, or swept because the store took longer than the row's first, short expiry).
+   */
+  async attachMultipartUpload(userId: string, id: number, multipartUploadId: string, expiresAt: Date): Promise<boolean> {
+    const rows = await this.scoped.queryAsUser<{ id: string }>(
+      userId,
+      sql`UPDATE r2_files SET multipart_upload_id = ${multipartUploadId}, expires_at = ${expiresAt}, url_expires_at = ${expiresAt},
+                              updated_at = now()
+           WHERE id = ${id} AND user_id = ${userId} AND status = 'pending' AND multipart_upload_id IS NULL
+       RETURNING id`,
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * First step of a cancel: hides an unconfirmed upload (`pending` or `rejected`) as `deleting`, so
+   * no confirm can record it any more and it no longer counts against the cap, and returns it. A
+   * row already `deleting` (a cancel or delete that stopped half-way) qualifies again. Null when
+   * the owner has no such upload in those states.
+   */
+  markCancelling(userId: string, objectKey: string): Promise<UploadLeftovers | null> {
+    return this.scoped.asUser(userId, async (manager) => {
+      const rows = await manager.query<[{ id: string; multipart: boolean }[], number]>(
+        `UPDATE r2_files SET status = 'deleting', updated_at = now()
+          WHERE object_key = $1 AND user_id = $2 AND status IN ('pending', 'rejected', 'deleting')
+          RETURNING id, part_count IS NOT NULL AS multipart`,
+        [objectKey, userId],
+      );
+      const row = rows[0][0];
+      return row ? { id: Number(row.id), objectKey, multipart: row.multipart } : null;
+    });
   }
 
   /** Forgets a pending upload (aborted by its owner). Returns false if it was no longer pending. */
@@ -159,9 +196,19 @@ export class R2FilesRepository {
     });
   }
 
-  /** Last step of a delete, once the object is gone from the store. */
+  /**
+   * Last step of a delete or a cancel, once the store holds nothing for the row any more. A
+   * single-PUT upload whose URL can still be used keeps its (hidden) row until then: a PUT that
+   * was still under way could store the object again, and the sweeper must still find it.
+   */
   async deleteRow(userId: string, id: number): Promise<void> {
-    await this.scoped.asUser(userId, (manager) => manager.getRepository(R2File).delete({ id, userId, status: 'deleting' }));
+    await this.scoped.asUser(userId, (manager) =>
+      manager.query(
+        `DELETE FROM r2_files WHERE id = $1 AND user_id = $2 AND status = 'deleting'
+            AND (part_count IS NOT NULL OR url_expires_at IS NULL OR url_expires_at <= now())`,
+        [id, userId],
+      ),
+    );
   }
 
   /** One page of the owner's uploaded files (see `listPageQuery`); one round trip. */
@@ -172,28 +219,26 @@ export class R2FilesRepository {
 
   /**
    * Removes up to `limit` pending uploads that expired more than `graceSeconds` ago, and deletes
-   * stuck in `deleting` for longer than that (interrupted half-way). The rows are
-   * locked with SKIP LOCKED, so several instances sweeping at once never process the same row;
-   * `removeObjects` runs before the rows are deleted and a failure rolls the batch back for a retry.
-   * Returns how many uploads were removed.
+   * and cancels stuck in `deleting` for longer than that (interrupted half-way, or a cancelled
+   * upload whose URL could still be used). The rows are locked with SKIP LOCKED, so several
+   * instances sweeping at once never process the same row; `removeObjects` runs before the rows
+   * are deleted and a failure rolls the batch back for a retry: no row goes while the store may
+   * still hold something for it. Returns how many uploads were removed.
    */
-  sweepExpiredPending(graceSeconds: number, limit: number, removeObjects: (uploads: ExpiredUpload[]) => Promise<void>): Promise<number> {
+  sweepExpiredPending(graceSeconds: number, limit: number, removeObjects: (uploads: UploadLeftovers[]) => Promise<void>): Promise<number> {
     return this.scoped.asSweeper(async (manager: EntityManager) => {
-      const rows = await manager.query<{ id: string; object_key: string; status: string; multipart_upload_id: string | null }[]>(
-        `SELECT id, object_key, status, multipart_upload_id FROM r2_files
+      const rows = await manager.query<{ id: string; object_key: string; multipart: boolean }[]>(
+        `SELECT id, object_key, part_count IS NOT NULL AS multipart FROM r2_files
           WHERE (status = 'pending' AND expires_at < now() - make_interval(secs => $1))
-             OR (status = 'deleting' AND updated_at < now() - make_interval(secs => $1))
+             OR (status = 'deleting' AND updated_at < now() - make_interval(secs => $1)
+                 AND (part_count IS NOT NULL OR url_expires_at IS NULL OR url_expires_at < now() - make_interval(secs => $1)))
           ORDER BY coalesce(expires_at, updated_at)
           LIMIT $2
           FOR UPDATE SKIP LOCKED`,
         [graceSeconds, limit],
       );
       if (rows.length === 0) return 0;
-      const uploads = rows.map((row) => ({
-        id: Number(row.id),
-        objectKey: row.object_key,
-        openMultipartUploadId: row.status === 'pending' ? row.multipart_upload_id : null,
-      }));
+      const uploads = rows.map((row) => ({ id: Number(row.id), objectKey: row.object_key, multipart: row.multipart }));
       await removeObjects(uploads);
       await manager.query(`DELETE FROM r2_files WHERE id = ANY($1::bigint[])`, [uploads.map((u) => u.id)]);
       return uploads.length;

@@ -77,6 +77,10 @@ export const ERROR_CATALOG: { [C in ErrorCode]: CatalogEntry<C> } = {
     meaning: 'Nothing is in the bucket under this key yet: PUT the file, then confirm again (the upload stays pending).',
     example: 'Nothing has been uploaded under this objectKey yet; upload the file first',
   },
+  UPLOAD_CONFIRMED: {
+    meaning: 'The upload was confirmed and is a file now: there is nothing to cancel; delete the file with `DELETE /files/{id}`.',
+    example: 'This upload was confirmed as file 42; delete it with DELETE /files/42',
+  },
   INVALID_PARTS: {
     meaning:
       'The parts named are not (correctly) uploaded. `details` lists the missing and mismatching part numbers; ' +

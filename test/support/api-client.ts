@@ -135,6 +135,10 @@ export class CallerApi {
     return this.call(this.http.delete(`/files/${id}`));
   }
 
+  cancelUpload(objectKey: string): ApiCall<void> {
+    return this.call(this.http.delete(`/uploads/${encodeURIComponent(objectKey)}`));
+  }
+
   startMultipart(request: StartMultipartUploadDto): ApiCall<StartMultipartUploadResponseDto> {
     return this.call(this.http.post('/files/multipart').send(request));
   }

@@ -7,6 +7,7 @@ import { MAX_JSON_DEPTH } from '../http/json-body.js';
 import { AppError } from './app-error.js';
 import { codeForStatus, type ErrorCode, RETRY_AFTER_SECONDS } from './error-codes.js';
 import type { ErrorResponseDto } from './error-response.dto.js';
+import { describeStoreFailure } from './outage.js';
 
 interface ResolvedError {
   status: number;
@@ -90,13 +91,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
   }
-}
-
-/** The store's failure in a few words (error name, socket code, HTTP status): no stack, no URL. */
-function describeStoreFailure(cause: unknown): string {
-  const { name, code, $metadata } = (cause ?? {}) as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  const status = $metadata?.httpStatusCode;
-  return [name, code, typeof status === 'number' ? `HTTP ${status}` : undefined].filter((part) => typeof part === 'string').join(' ');
 }
 
 function httpExceptionMessage(exception: HttpException): string {

@@ -44,35 +44,41 @@ export class MultipartUploadsService {
     @Inject(uploadsConfig.KEY) private readonly config: UploadsConfig,
   ) {}
 
+  /**
+   * Records the pending upload first, then asks the store to create it: whatever happens after the
+   * row exists — the store fails, hangs or loses its answer, the client leaves, the process dies —
+   * leaves a row the sweeper finds, and it aborts every upload open under the key. Until the store
+   * answers, the row expires after PRESIGN_EXPIRES_IN (a failed start holds a place under the cap
+   * no longer than a presigned URL would); then it gets the upload's id and real expiry.
+   */
   async start(user: AuthenticatedUser, request: StartMultipartUploadDto): Promise<StartMultipartUploadResponseDto> {
     this.lifecycle.assertAllowed(request.contentType, request.size, this.config.maxSize, true);
     const plan = this.planFor(request);
     const { fileName, objectKey, publicFileUrl } = this.lifecycle.newObject(request.fileName);
+    const startDeadline = new Date(Date.now() + this.config.presignExpiresInSeconds * 1000);
+    const upload = await this.lifecycle.recordPending({
+      userId: user.id,
+      objectKey,
+      fileUrl: publicFileUrl,
+      fileName,
+      contentType: request.contentType,
+      declaredSize: request.size,
+      expiresAt: startDeadline,
+      urlExpiresAt: startDeadline,
+      partSize: plan.partSize,
+      partCount: plan.partCount,
+    });
     const uploadId = await this.storage.createMultipartUpload(objectKey, request.contentType);
+    // Part URLs can be asked for until the upload expires: it counts against the cap until then.
     const expiresAt = new Date(Date.now() + this.config.multipart.ttlSeconds * 1000);
-    let upload: R2File;
-    try {
-      upload = await this.lifecycle.recordPending({
-        userId: user.id,
-        objectKey,
-        fileUrl: publicFileUrl,
-        fileName,
-        contentType: request.contentType,
-        declaredSize: request.size,
-        expiresAt,
-        // Part URLs can be asked for until the upload expires: it counts against the cap until then.
-        urlExpiresAt: expiresAt,
-        multipartUploadId: uploadId,
-        partSize: plan.partSize,
-        partCount: plan.partCount,
-      });
-    } catch (error) {
-      // Not recorded (quota, database): leave nothing behind in the store either.
-      await this.storage.abortMultipartUpload(objectKey, uploadId).catch(() => undefined);
-      throw error;
+    if (!(await this.files.attachMultipartUpload(user.id, upload.id, uploadId, expiresAt))) {
+      // The row went meanwhile (cancelled, or swept after a very slow store): leave nothing open.
+      await this.storage.abortMultipartUpload(objectKey, uploadId);
+      throw new AppError('STORAGE_UNAVAILABLE', 'The store took too long to start the upload; start again');
     }
+    const started = { ...upload, multipartUploadId: uploadId, expiresAt } as MultipartFile;
     const first = Array.from({ length: Math.min(plan.partCount, this.config.multipart.urlsPerRequest) }, (_, i) => i + 1);
-    const { parts, urlsExpireAt } = await this.signParts(upload as MultipartFile, first);
+    const { parts, urlsExpireAt } = await this.signParts(started, first);
     return {
       success: true,
       uploadId,
@@ -82,7 +88,7 @@ export class MultipartUploadsService {
       partCount: plan.partCount,
       parts,
       urlsExpireAt,
-      expiresAt: (upload.expiresAt as Date).toISOString(),
+      expiresAt: expiresAt.toISOString(),
     };
   }
 

@@ -102,6 +102,7 @@ export class UploadLifecycle {
     // A concurrent confirmation won the race: answer with what it recorded.
     const current = await this.files.findOwnedByKey(upload.userId, upload.objectKey);
     if (current?.status === 'uploaded') return current;
+    if (!current || current.status === 'deleting') throw new AppError('UPLOAD_NOT_FOUND', 'This upload was cancelled; start a new one');
     throw new AppError('UPLOAD_REJECTED', 'This upload was rejected; start a new one');
   }
 

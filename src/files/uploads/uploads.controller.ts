@@ -1,5 +1,5 @@
-import { Body, Controller, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
@@ -38,5 +38,21 @@ export class UploadsController {
   @ApiErrors(...CONFIRM_ERRORS)
   async saveMetadata(@CurrentUser() user: AuthenticatedUser, @Body() body: SaveMetadataDto): Promise<SaveMetadataResponseDto> {
     return { success: true, file: await this.uploads.saveMetadata(user, body) };
+  }
+
+  /**
+   * Cancels one of the caller's unconfirmed uploads, single-PUT or multipart, by its `objectKey`:
+   * any object PUT for it is deleted, every open multipart upload under the key aborted (its parts
+   * freed), and the upload no longer counts against UPLOAD_MAX_PENDING_PER_USER. Safe to retry: a
+   * 503 leaves the upload cancelled (it can no longer be confirmed) and a retry or the cleanup
+   * sweeper finishes the removal. A confirmed upload is a file: 409 UPLOAD_CONFIRMED, delete it
+   * with `DELETE /files/{id}`. A key not issued to the caller, or already removed, is 404.
+   */
+  @Delete('uploads/:objectKey')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Cancelled' })
+  @ApiErrors('UPLOAD_NOT_FOUND', 'UPLOAD_CONFIRMED', 'STORAGE_UNAVAILABLE', 'DATABASE_UNAVAILABLE')
+  cancelUpload(@CurrentUser() user: AuthenticatedUser, @Param('objectKey') objectKey: string): Promise<void> {
+    return this.uploads.cancelUpload(user, objectKey);
   }
 }

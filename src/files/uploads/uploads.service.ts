@@ -60,11 +60,36 @@ export class UploadsService {
     };
   }
 
+  /**
+   * Cancels one of the caller's unconfirmed uploads, single or multipart. The row is hidden first
+   * (`deleting`: no confirm can record it any more, and it no longer counts against the cap), then
+   * every multipart upload open under the key is aborted and any object deleted, then the row goes.
+   * A store failure answers 503 and leaves the hidden row: cancelling again, or the sweeper,
+   * finishes it. A single upload whose URL can still be used keeps its hidden row until the URL
+   * expires, so a PUT still under way cannot leave an object nobody knows of (see `deleteRow`).
+   */
+  async cancelUpload(user: AuthenticatedUser, objectKey: string): Promise<void> {
+    const upload = await this.files.markCancelling(user.id, objectKey);
+    if (!upload) {
+      const file = await this.files.findOwnedByKey(user.id, objectKey);
+      if (file?.status === 'uploaded') {
+        throw new AppError('UPLOAD_CONFIRMED', `This upload was confirmed as file ${file.id}; delete it with DELETE /files/${file.id}`);
+      }
+      throw new AppError('UPLOAD_NOT_FOUND', 'No unconfirmed upload with this objectKey was started by you');
+    }
+    if (upload.multipart) await this.storage.abortMultipartUploadsUnder(objectKey);
+    await this.storage.delete(objectKey);
+    await this.files.deleteRow(user.id, upload.id);
+  }
+
   /** Confirms an upload; confirming again returns the same file. */
   async saveMetadata(user: AuthenticatedUser, request: SaveMetadataDto): Promise<FileDto> {
     const upload = await this.files.findOwnedByKey(user.id, request.objectKey);
-    // A key issued to someone else answers exactly like a key that does not exist.
-    if (!upload || upload.multipartUploadId) throw new AppError('UPLOAD_NOT_FOUND', 'No upload with this objectKey was started by you');
+    // A key issued to someone else answers exactly like a key that does not exist; so do a
+    // multipart upload's key (even before its upload id is recorded) and a cancelled upload's.
+    if (!upload || upload.partCount !== null || upload.status === 'deleting') {
+      throw new AppError('UPLOAD_NOT_FOUND', 'No upload with this objectKey was started by you');
+    }
     if (request.publicFileUrl != null && request.publicFileUrl !== upload.fileUrl) {
       throw new AppError('VALIDATION_FAILED', 'publicFileUrl does not match the URL issued for this objectKey', [
         { field: 'publicFileUrl', problems: ['publicFileUrl must be the publicFileUrl returned by /presign-upload, or be omitted'] },
