@@ -4,9 +4,10 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { type StorageConfig, storageConfig } from '../config/configuration.js';
 import { BucketAdmin } from './bucket-admin.js';
 import { ObjectStore } from './object-store.js';
+import { PresignedHead } from './presigned-head.js';
 import { R2Service } from './r2.service.js';
 import { createS3Client } from './s3-client.factory.js';
-import { S3_CLIENT, URL_SIGNER } from './storage.tokens.js';
+import { PRESIGNED_HEAD, S3_CLIENT, STORE_URL_SIGNER, URL_SIGNER } from './storage.tokens.js';
 import { UrlSigner } from './url-signer.js';
 
 /**
@@ -22,6 +23,16 @@ import { UrlSigner } from './url-signer.js';
       inject: [storageConfig.KEY],
       useFactory: (config: StorageConfig) => new UrlSigner({ ...config, endpoint: config.presignEndpoint }),
     },
+    {
+      provide: STORE_URL_SIGNER,
+      inject: [storageConfig.KEY],
+      useFactory: (config: StorageConfig) => new UrlSigner(config),
+    },
+    {
+      provide: PRESIGNED_HEAD,
+      inject: [storageConfig.KEY],
+      useFactory: (config: StorageConfig) => new PresignedHead(config.endpoint, config),
+    },
     R2Service,
     { provide: ObjectStore, useExisting: R2Service },
     BucketAdmin,
@@ -29,10 +40,14 @@ import { UrlSigner } from './url-signer.js';
   exports: [ObjectStore, BucketAdmin],
 })
 export class StorageModule implements OnApplicationShutdown {
-  constructor(@Inject(S3_CLIENT) private readonly client: S3Client) {}
+  constructor(
+    @Inject(S3_CLIENT) private readonly client: S3Client,
+    @Inject(PRESIGNED_HEAD) private readonly heads: PresignedHead,
+  ) {}
 
-  /** Closes the client's keep-alive sockets so shutdown does not wait on them. */
+  /** Closes the keep-alive sockets so shutdown does not wait on them. */
   onApplicationShutdown(): void {
     this.client.destroy();
+    this.heads.destroy();
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 
 export interface UrlToSign {
-  method: 'GET' | 'PUT';
+  method: 'GET' | 'HEAD' | 'PUT';
   key: string;
   /** Query parameters of the operation (e.g. `partNumber`, `uploadId`, `response-content-disposition`). */
   query?: Record<string, string>;
