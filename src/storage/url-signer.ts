@@ -38,10 +38,11 @@ export class UrlSigner {
   private readonly origin: string;
   private readonly host: string;
   private readonly basePath: string;
-  private readonly credentialPrefix: string;
+  private readonly accessKeyId: string;
   private readonly region: string;
   private readonly secretAccessKey: string;
-  private signingKey: { day: string; key: Buffer } | undefined;
+  private signingDay: SigningDay | undefined;
+  private lastDate: { second: number; text: string } | undefined;
 
   constructor(options: UrlSignerOptions) {
     const endpoint = new URL(options.endpoint);
@@ -51,63 +52,77 @@ export class UrlSigner {
     this.origin = `${endpoint.protocol}//${this.host}`;
     const prefix = endpoint.pathname.replace(/\/+$/, '');
     this.basePath = options.forcePathStyle ? `${prefix}/${escapeUri(options.bucket)}` : prefix;
-    this.credentialPrefix = `${options.accessKeyId}/`;
+    this.accessKeyId = options.accessKeyId;
     this.region = options.region;
     this.secretAccessKey = options.secretAccessKey;
   }
 
   presign(input: UrlToSign): string {
-    const now = input.signingDate ?? new Date();
-    const amzDate = now.toISOString().replace(/[-:]|\.\d{3}/g, '');
-    const day = amzDate.slice(0, 8);
-    const scope = `${day}/${this.region}/${SERVICE}/aws4_request`;
+    const amzDate = this.amzDate(input.signingDate ?? new Date());
+    const day = this.day(amzDate.slice(0, 8));
 
     const headers: [string, string][] = [['host', this.host]];
     for (const [name, value] of Object.entries(input.signedHeaders ?? {})) {
       headers.push([name.toLowerCase(), value.trim().replace(/\s+/g, ' ')]);
     }
     headers.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    let canonicalHeaders = '';
+    for (const [name, value] of headers) canonicalHeaders += `${name}:${value}\n`;
     const signedHeaders = headers.map(([name]) => name).join(';');
 
-    const query: Record<string, string> = {
-      ...input.query,
-      'X-Amz-Algorithm': ALGORITHM,
-      'X-Amz-Content-Sha256': UNSIGNED_PAYLOAD,
-      'X-Amz-Credential': `${this.credentialPrefix}${scope}`,
-      'X-Amz-Date': amzDate,
-      'X-Amz-Expires': String(input.expiresInSeconds),
-      'X-Amz-SignedHeaders': signedHeaders,
-    };
-    // Sorted by (escaped) name, as SigV4 wants; every name here is unique.
-    const canonicalQuery = Object.keys(query)
-      .map((name) => [escapeUri(name), escapeUri(query[name] as string)] as const)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, value]) => `${name}=${value}`)
-      .join('&');
-    const path = `${this.basePath}/${input.key.split('/').map(escapeUri).join('/')}`;
+    // `name=value`, escaped; the X-Amz-* values need no escaping but the credential's slashes and
+    // the signed headers' semicolons, done once per day and below.
+    const parameters = [
+      `X-Amz-Algorithm=${ALGORITHM}`,
+      `X-Amz-Content-Sha256=${UNSIGNED_PAYLOAD}`,
+      `X-Amz-Credential=${day.credential}`,
+      `X-Amz-Date=${amzDate}`,
+      `X-Amz-Expires=${input.expiresInSeconds}`,
+      `X-Amz-SignedHeaders=${escapeUri(signedHeaders)}`,
+    ];
+    const query = input.query ?? {};
+    for (const name of Object.keys(query)) parameters.push(`${escapeUri(name)}=${escapeUri(query[name] as string)}`);
+    // Sorted by (escaped) name, as SigV4 wants: names are unique and an escaped name holds no '='.
+    parameters.sort((a, b) => {
+      const nameA = a.slice(0, a.indexOf('='));
+      const nameB = b.slice(0, b.indexOf('='));
+      return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
+    });
+    const canonicalQuery = parameters.join('&');
+    const path = `${this.basePath}/${input.key.includes('/') ? input.key.split('/').map(escapeUri).join('/') : escapeUri(input.key)}`;
 
-    const canonicalRequest = [
-      input.method,
-      path,
-      canonicalQuery,
-      headers.map(([name, value]) => `${name}:${value}\n`).join(''),
-      signedHeaders,
-      UNSIGNED_PAYLOAD,
-    ].join('\n');
-    const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
-    const signature = createHmac('sha256', this.keyFor(day)).update(stringToSign).digest('hex');
+    const canonicalRequest = `${input.method}\n${path}\n${canonicalQuery}\n${canonicalHeaders}\n${signedHeaders}\n${UNSIGNED_PAYLOAD}`;
+    const stringToSign = `${ALGORITHM}\n${amzDate}\n${day.scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+    const signature = createHmac('sha256', day.key).update(stringToSign).digest('hex');
     return `${this.origin}${path}?${canonicalQuery}&X-Amz-Signature=${signature}`;
   }
 
-  /** The SigV4 signing key of `day` (YYYYMMDD), derived once per day. */
-  private keyFor(day: string): Buffer {
-    if (this.signingKey?.day !== day) {
+  /** `YYYYMMDDTHHMMSSZ`, kept for the second it names (a batch of part URLs shares it). */
+  private amzDate(date: Date): string {
+    const second = Math.floor(date.getTime() / 1000);
+    if (this.lastDate?.second !== second) {
+      this.lastDate = { second, text: date.toISOString().replace(/[-:]|\.\d{3}/g, '') };
+    }
+    return this.lastDate.text;
+  }
+
+  /** What depends only on the day (YYYYMMDD): the scope, the escaped credential and the SigV4 signing key, derived once a day. */
+  private day(day: string): SigningDay {
+    if (this.signingDay?.day !== day) {
+      const scope = `${day}/${this.region}/${SERVICE}/aws4_request`;
       let key = hmac(`AWS4${this.secretAccessKey}`, day);
       for (const part of [this.region, SERVICE, 'aws4_request']) key = hmac(key, part);
-      this.signingKey = { day, key };
+      this.signingDay = { day, scope, credential: escapeUri(`${this.accessKeyId}/${scope}`), key };
     }
-    return this.signingKey.key;
+    return this.signingDay;
   }
+}
+
+interface SigningDay {
+  day: string;
+  scope: string;
+  credential: string;
+  key: Buffer;
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {
