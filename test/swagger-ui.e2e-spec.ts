@@ -69,6 +69,9 @@ describe('Swagger UI in Chromium', () => {
     getDownloadUrl: async () => ({ path: { id: String((await confirmedFile()).id) } }),
     deleteFile: async () => ({ path: { id: String((await confirmedFile()).id) } }),
     startMultipartUpload: () => Promise.resolve({ body: { fileName: 'big.txt', contentType: 'text/plain', size: 1024 } }),
+    // Uppy 6's signRequest, forwarded: a PutObject under a key Uppy proposed.
+    signUploadRequest: () =>
+      Promise.resolve({ body: { method: 'PUT', key: 'uppy-proposed-key.png', contentType: 'image/png', size: 2048 } }),
     signMultipartParts: async () => ({ path: { uploadId: (await multipart()).uploadId }, body: { partNumbers: [1] } }),
     getMultipartUpload: async () => ({ path: { uploadId: (await multipart()).uploadId } }),
     abortMultipartUpload: async () => ({ path: { uploadId: (await multipart()).uploadId } }),
