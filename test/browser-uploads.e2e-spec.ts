@@ -26,6 +26,26 @@ const MiB = 1024 * 1024;
 const UPPY5_ROOT = fileURLToPath(new URL('./browser-pages/uppy5', import.meta.url));
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
+interface PageFile {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+/** Runs in the page: the DataTransfer a drop of these files carries (bytes sent as base64). */
+function dataTransferOf(files: { name: string; mimeType: string; base64: string }[]): unknown {
+  const page = globalThis as unknown as {
+    DataTransfer: new () => { items: { add(file: unknown): void } };
+    File: new (parts: Uint8Array[], name: string, options: { type: string }) => unknown;
+  };
+  const transfer = new page.DataTransfer();
+  for (const file of files) {
+    const bytes = Uint8Array.from(atob(file.base64), (char) => char.charCodeAt(0));
+    transfer.items.add(new page.File([bytes], file.name, { type: file.mimeType }));
+  }
+  return transfer;
+}
+
 describe('uploads from a browser page on another origin', () => {
   const sites: RunningStaticSite[] = [];
   /** Where the example runs: an allowed origin (a `localhost` name; the API and store are on 127.0.0.1). */
@@ -82,9 +102,12 @@ describe('uploads from a browser page on another origin', () => {
     return email;
   };
 
-  /** Gives files to Uppy's Dashboard through its file input (what a drop or "browse files" does) and starts the upload. */
-  const upload = async (page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]) => {
-    await page.locator('.uppy-Dashboard-input').first().setInputFiles(files);
+  /** Drops files on Uppy's Dashboard, as a user dragging them from the desktop does, and starts the upload. */
+  const upload = async (page: Page, files: PageFile[]) => {
+    const encoded = files.map((file) => ({ name: file.name, mimeType: file.mimeType, base64: file.buffer.toString('base64') }));
+    const dataTransfer = await page.evaluateHandle(dataTransferOf, encoded);
+    const dropZone = page.locator('.uppy-Dashboard-inner');
+    for (const type of ['dragenter', 'dragover', 'drop']) await dropZone.dispatchEvent(type, { dataTransfer });
     await page.locator('.uppy-StatusBar-actionBtn--upload').click();
   };
 
