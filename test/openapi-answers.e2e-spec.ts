@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -340,6 +341,95 @@ const CASES: Record<string, Case[]> = {
       },
     },
     { name: 'a negative id', status: 400, code: 'VALIDATION_FAILED', send: (c) => auth(c, 'delete', '/files/-1') },
+  ],
+  signUploadRequest: [
+    {
+      name: 'PutObject, as Uppy 6 asks',
+      status: 200,
+      send: async (c) =>
+        auth(c, 'post', '/uploads/sign', await c.newUser()).send({ method: 'PUT', key: `${randomUUID()}-a.png`, contentType: 'image/png' }),
+    },
+    {
+      name: 'CreateMultipartUpload with the type and size added',
+      status: 200,
+      send: async (c) =>
+        auth(c, 'post', '/uploads/sign', await c.newUser()).send({
+          method: 'POST',
+          key: 'b.pdf',
+          contentType: 'application/pdf',
+          size: 10,
+        }),
+    },
+    {
+      name: 'UploadPart of the caller’s own multipart upload',
+      status: 200,
+      send: async (c) => {
+        const user = await c.newUser();
+        const { body } = await auth(c, 'post', '/uploads/sign', user)
+          .send({ method: 'POST', key: 'c.png', contentType: 'image/png' })
+          .expect(200);
+        return auth(c, 'post', '/uploads/sign', user).send({
+          method: 'PUT',
+          key: (body as { key: string }).key,
+          uploadId: 'u1',
+          partNumber: 1,
+        });
+      },
+    },
+    {
+      name: 'a part number out of range',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      send: (c) => auth(c, 'post', '/uploads/sign').send({ method: 'PUT', key: 'k', uploadId: 'u1', partNumber: 10_001 }),
+    },
+    {
+      name: 'a GetObject',
+      status: 403,
+      code: 'OPERATION_NOT_SIGNED',
+      send: (c) => auth(c, 'post', '/uploads/sign').send({ method: 'GET', key: 'k' }),
+    },
+    {
+      name: 'ListParts for a key not issued to the caller',
+      status: 404,
+      code: 'UPLOAD_NOT_FOUND',
+      send: (c) => auth(c, 'post', '/uploads/sign').send({ method: 'GET', key: 'no-such-key.png', uploadId: 'u1' }),
+    },
+    {
+      name: 'CompleteMultipartUpload after the upload expired',
+      status: 410,
+      code: 'UPLOAD_EXPIRED',
+      send: async (c) => {
+        const user = await c.newUser();
+        const { body } = await auth(c, 'post', '/uploads/sign', user)
+          .send({ method: 'POST', key: 'd.png', contentType: 'image/png' })
+          .expect(200);
+        const { key } = body as { key: string };
+        await c.expire(key);
+        return auth(c, 'post', '/uploads/sign', user).send({ method: 'POST', key, uploadId: 'u1' });
+      },
+    },
+    {
+      name: 'a size above UPLOAD_MAX_SIZE',
+      status: 413,
+      code: 'FILE_TOO_LARGE',
+      send: (c) => auth(c, 'post', '/uploads/sign').send({ method: 'PUT', key: 'a.png', contentType: 'image/png', size: 2 * MiB }),
+    },
+    {
+      name: 'a type outside UPLOAD_ALLOWED_TYPES',
+      status: 415,
+      code: 'CONTENT_TYPE_NOT_ALLOWED',
+      send: (c) => auth(c, 'post', '/uploads/sign').send({ method: 'POST', key: 'a.exe', contentType: 'application/x-msdownload' }),
+    },
+    {
+      name: 'one more pending upload than UPLOAD_MAX_PENDING_PER_USER',
+      status: 429,
+      code: 'TOO_MANY_PENDING_UPLOADS',
+      send: async (c) => {
+        const user = await c.newUser();
+        for (let i = 0; i < 3; i += 1) await c.presign(user);
+        return auth(c, 'post', '/uploads/sign', user).send({ method: 'POST', key: 'e.png', contentType: 'image/png' });
+      },
+    },
   ],
   cancelUpload: [
     {

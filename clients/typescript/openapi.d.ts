@@ -124,6 +124,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/uploads/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs one S3 request of an upload — what Uppy 6's `signRequest(request)` receives; forward it
+         *     here with the user's token and return the answer to Uppy. PutObject and CreateMultipartUpload
+         *     start an upload under a key the API issues (returned as `key`; the same rules, limits and
+         *     pending-upload cap as `POST /presign-upload`); UploadPart, ListParts, CompleteMultipartUpload
+         *     and AbortMultipartUpload only for the caller's own multipart upload started here. Nothing else
+         *     is signed. After the upload, record the file with `POST /save-metadata` and the key.
+         */
+        post: operations["signUploadRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/files/multipart": {
         parameters: {
             query?: never;
@@ -475,6 +499,95 @@ export interface components {
             success: true;
             /** @description The verified file. */
             file: components["schemas"]["FileDto"];
+        };
+        SignUploadRequestDto: {
+            /**
+             * @description The HTTP method of the S3 request.
+             * @example PUT
+             * @enum {string}
+             */
+            method: "PUT" | "POST" | "GET" | "DELETE";
+            /**
+             * @description The file's media type: Uppy sends it for PutObject; required for CreateMultipartUpload (Uppy
+             *     does not pass it there, see README). Must be allowed by UPLOAD_ALLOWED_TYPES; signed into the
+             *     URL, so the store refuses another `Content-Type`.
+             * @example image/jpeg
+             */
+            contentType?: string;
+            /**
+             * @description The part number of an UploadPart: 1 … 10,000 (and within the part count a declared size allows).
+             * @example 1
+             */
+            partNumber?: number;
+            /**
+             * @description Seconds the URL should stay valid. It may only shorten the server's lifetimes
+             *     (MULTIPART_URL_EXPIRES_IN for parts, listing, completing and aborting); PutObject and
+             *     CreateMultipartUpload URLs always live PRESIGN_EXPIRES_IN seconds. Uppy does not send it.
+             * @example 300
+             */
+            expiresIn?: number;
+            /**
+             * @description PutObject and CreateMultipartUpload: the file's display name. Without it the name is taken
+             *     from `key` (Uppy's `<uuid>-<name>`, the uuid dropped). Same rules as in `POST /presign-upload`.
+             * @example holiday.jpg
+             */
+            fileName?: string;
+            /**
+             * @description PutObject and CreateMultipartUpload: the file's size in bytes, when the client passes it. It is
+             *     checked against UPLOAD_MAX_SIZE at once (else at confirmation) and, for PutObject, signed: the
+             *     body must then be exactly `size` bytes. Required when UPLOAD_REQUIRE_SIZE is set.
+             * @example 2481152
+             */
+            size?: number;
+            /**
+             * @description The object key. For PutObject and CreateMultipartUpload it is Uppy's own proposal
+             *     (`<uuid>-<file name>`): the API ignores it except as the file name when `fileName` is absent,
+             *     and answers the key it issues. For the other operations it must be a key the API issued to the
+             *     caller for an upload that is still pending.
+             * @example 0b5e8a52-3f0e-4c47-9b8e-6f1d2c3a4b5c-holiday.jpg
+             */
+            key: string;
+            /**
+             * @description The store's multipart upload id (UploadPart, ListParts, CompleteMultipartUpload, AbortMultipartUpload).
+             * @example f3c9a1b2c4d5e6f708192a3b4c5d6e7f
+             */
+            uploadId?: string;
+        };
+        SignedUploadRequestDto: {
+            /**
+             * @description The request's HTTP method.
+             * @example PUT
+             * @enum {string}
+             */
+            method: "PUT" | "POST" | "GET" | "DELETE";
+            /**
+             * Format: date-time
+             * @description When the URL stops working.
+             * @example 2026-01-15T09:35:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * @description The presigned URL: send the S3 request there, straight to the store.
+             * @example https://<account>.r2.cloudflarestorage.com/my-bucket/0b5e8a52-…-holiday.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=…
+             */
+            url: string;
+            /**
+             * @description The object key the API issued (PutObject, CreateMultipartUpload: Uppy then uses it for every
+             *     later request and reports it on `upload-success`; pass it to `POST /save-metadata`), or the key
+             *     of the request.
+             * @example 7d0a41c2-8e5f-4b3a-9c1d-2e3f4a5b6c7d-holiday.jpg
+             */
+            key: string;
+            /**
+             * @description Headers the request must carry exactly as given (signed): `Content-Type` for PutObject and
+             *     CreateMultipartUpload, none otherwise. Only headers a browser may set.
+             * @example {
+             *       "Content-Type": "image/jpeg"
+             *     }
+             */
+            headers: {
+                [key: string]: string;
+            };
         };
         StartMultipartUploadDto: {
             /**
@@ -1112,6 +1225,25 @@ export interface components {
              * @enum {integer}
              */
             statusCode: 409;
+            /** @description Id of the request (also the `X-Request-Id` header); quote it when reporting a problem. */
+            requestId: string;
+        };
+        /** @description `POST /uploads/sign` signs only the S3 requests of an upload (PutObject, CreateMultipartUpload, UploadPart, ListParts, CompleteMultipartUpload, AbortMultipartUpload); downloads and deletes have their own routes. */
+        OperationNotSignedError: {
+            /**
+             * @description Always false for errors (the seed guide’s shape).
+             * @enum {boolean}
+             */
+            success: false;
+            /** @description A human sentence saying what went wrong (may change: switch on `code`). */
+            error: string;
+            /** @enum {string} */
+            code: "OPERATION_NOT_SIGNED";
+            /**
+             * @description The HTTP status, repeated in the body.
+             * @enum {integer}
+             */
+            statusCode: 403;
             /** @description Id of the request (also the `X-Request-Id` header); quote it when reporting a problem. */
             requestId: string;
         };
@@ -2029,6 +2161,153 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StorageUnavailableError"] | components["schemas"]["DatabaseUnavailableError"];
+                };
+            };
+        };
+    };
+    signUploadRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (letters, digits, `._:-`, at most 128): answered back and logged. Otherwise, or if it does not fit, the API makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUploadRequestDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedUploadRequestDto"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: A field is missing, of the wrong type, out of range, or unknown; `details` names each field and its problems.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON, or nests arrays and objects deeper than 32 levels.
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["InvalidJsonError"];
+                };
+            };
+            /**
+             * @description `AUTH_REQUIRED`: No bearer token: send `Authorization: Bearer <accessToken>`.
+             *
+             *     `TOKEN_EXPIRED`: The token has expired: log in again.
+             *
+             *     `TOKEN_INVALID`: The token is malformed, or its signature, algorithm, issuer or audience is wrong.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"] | components["schemas"]["TokenExpiredError"] | components["schemas"]["TokenInvalidError"];
+                };
+            };
+            /** @description `OPERATION_NOT_SIGNED`: `POST /uploads/sign` signs only the S3 requests of an upload (PutObject, CreateMultipartUpload, UploadPart, ListParts, CompleteMultipartUpload, AbortMultipartUpload); downloads and deletes have their own routes. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationNotSignedError"];
+                };
+            };
+            /** @description `UPLOAD_NOT_FOUND`: No upload with this key or id was started by the caller (another user’s answers the same). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadNotFoundError"];
+                };
+            };
+            /** @description `UPLOAD_EXPIRED`: The upload’s confirm window has passed: start a new one. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadExpiredError"];
+                };
+            };
+            /**
+             * @description `PAYLOAD_TOO_LARGE`: The JSON body exceeds 16 KB.
+             *
+             *     `FILE_TOO_LARGE`: The file is (or was declared) larger than the limit; `details` gives both sizes.
+             */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /**
+             * @description `UNSUPPORTED_MEDIA_TYPE`: The body’s charset or Content-Encoding is not supported (send UTF-8 JSON).
+             *
+             *     `CONTENT_TYPE_NOT_ALLOWED`: The media type is not allowed (UPLOAD_ALLOWED_TYPES); `details` lists the allowed ones.
+             */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] | components["schemas"]["ContentTypeNotAllowedError"];
+                };
+            };
+            /** @description `TOO_MANY_PENDING_UPLOADS`: Too many uploads await confirmation (UPLOAD_MAX_PENDING_PER_USER): confirm them or wait until they expire. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TooManyPendingUploadsError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: quote the `requestId`. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_UNAVAILABLE`: The database failed, or did not answer within its bounds (DATABASE_*); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseUnavailableError"];
                 };
             };
         };

@@ -10,6 +10,8 @@ import { MultipartUploadsController } from './multipart/multipart-uploads.contro
 import { MultipartUploadsService } from './multipart/multipart-uploads.service.js';
 import { R2File } from './r2-file.entity.js';
 import { R2FilesRepository } from './r2-files.repository.js';
+import { UploadSigningController } from './signing/upload-signing.controller.js';
+import { UploadSigningService } from './signing/upload-signing.service.js';
 import { UploadLifecycle } from './uploads/upload-lifecycle.js';
 import { UploadsController } from './uploads/uploads.controller.js';
 import { UploadsService } from './uploads/uploads.service.js';
@@ -18,10 +20,11 @@ import { UploadVerifier } from './verification/upload-verifier.js';
 @Module({
   imports: [DatabaseModule, StorageModule, TypeOrmModule.forFeature([R2File])],
   // Multipart routes come before FilesController so /files/multipart/... never matches /files/:id.
-  controllers: [UploadsController, MultipartUploadsController, FilesController],
+  controllers: [UploadsController, UploadSigningController, MultipartUploadsController, FilesController],
   providers: [
     FilesService,
     UploadsService,
+    UploadSigningService,
     MultipartUploadsService,
     UploadLifecycle,
     R2FilesRepository,

@@ -58,6 +58,12 @@ export const ERROR_CATALOG: { [C in ErrorCode]: CatalogEntry<C> } = {
     example: 'Invalid email or password',
   },
   FORBIDDEN: { meaning: 'The caller may not do this.', example: 'Forbidden resource' },
+  OPERATION_NOT_SIGNED: {
+    meaning:
+      '`POST /uploads/sign` signs only the S3 requests of an upload (PutObject, CreateMultipartUpload, UploadPart, ListParts, ' +
+      'CompleteMultipartUpload, AbortMultipartUpload); downloads and deletes have their own routes.',
+    example: 'Only upload requests are signed here; download a file through GET /files/{id}/download-url',
+  },
   ROUTE_NOT_FOUND: { meaning: 'No such route.', example: 'Cannot GET /no-such-route' },
   UPLOAD_NOT_FOUND: {
     meaning: 'No upload with this key or id was started by the caller (another user’s answers the same).',

@@ -3,6 +3,7 @@ import type {
   MultipartCompletion,
   PresignedRequest,
   PresignGetInput,
+  PresignMultipartInput,
   PresignPartInput,
   PresignPutInput,
   StoredObject,
@@ -29,8 +30,11 @@ export abstract class ObjectStore {
   /** A URL that downloads one object, with the `Content-Disposition` the store must answer with. */
   abstract presignGet(input: PresignGetInput): Promise<PresignedRequest>;
 
-  /** A URL that lets its holder PUT one part of a multipart upload, of exactly `contentLength` bytes. */
+  /** A URL that lets its holder PUT one part of a multipart upload (of exactly `contentLength` bytes, when given). */
   abstract presignUploadPart(input: PresignPartInput): Promise<PresignedRequest>;
+
+  /** A URL for one multipart-upload request the client sends to the store itself (start, list parts, complete, abort). */
+  abstract presignMultipartRequest(input: PresignMultipartInput): Promise<PresignedRequest>;
 
   /** Metadata of a stored object, or null when there is none under that key. */
   abstract head(key: string): Promise<StoredObject | null>;

@@ -17,9 +17,11 @@ import type { HeadAnswer, PresignedHead } from './presigned-head.js';
 import { PRESIGNED_HEAD, S3_CLIENT, STORE_URL_SIGNER, URL_SIGNER } from './storage.tokens.js';
 import type {
   CompletedPart,
+  HttpMethod,
   MultipartCompletion,
   PresignedRequest,
   PresignGetInput,
+  PresignMultipartInput,
   PresignPartInput,
   PresignPutInput,
   StoredObject,
@@ -154,6 +156,23 @@ export class R2Service implements ObjectStore {
     return Promise.resolve({ url, method: 'PUT', headers: {}, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) });
   }
 
+  /**
+   * A URL for one multipart-upload request the client sends to the store itself. Starting one signs
+   * its `Content-Type` (returned in `headers`: the client must send it), which the object then gets.
+   */
+  presignMultipartRequest(input: PresignMultipartInput): Promise<PresignedRequest> {
+    const { method, query } = multipartRequest(input);
+    const headers: Record<string, string> = input.operation === 'CreateMultipartUpload' ? { 'Content-Type': input.contentType } : {};
+    const url = this.signer.presign({
+      method,
+      key: input.key,
+      query,
+      signedHeaders: headers,
+      expiresInSeconds: input.expiresInSeconds,
+    });
+    return Promise.resolve({ url, method, headers, expiresAt: new Date(Date.now() + input.expiresInSeconds * 1000) });
+  }
+
   /** The parts stored so far, in order; null when the store knows no such upload. */
   async listParts(key: string, uploadId: string): Promise<StoredPart[] | null> {
     const parts: StoredPart[] = [];
@@ -266,6 +285,20 @@ function storageUnavailable(cause: unknown): AppError {
   const error = new AppError('STORAGE_UNAVAILABLE', 'The file store is unavailable; try again shortly');
   error.cause = cause;
   return error;
+}
+
+/** The method and query of a multipart-upload request, exactly as the SDK spells them (a test compares). */
+export function multipartRequest(input: PresignMultipartInput): { method: HttpMethod; query: Record<string, string> } {
+  switch (input.operation) {
+    case 'CreateMultipartUpload':
+      return { method: 'POST', query: { uploads: '' } };
+    case 'ListParts':
+      return { method: 'GET', query: { uploadId: input.uploadId, 'x-id': input.operation } };
+    case 'CompleteMultipartUpload':
+      return { method: 'POST', query: { uploadId: input.uploadId } };
+    case 'AbortMultipartUpload':
+      return { method: 'DELETE', query: { uploadId: input.uploadId, 'x-id': input.operation } };
+  }
 }
 
 /** The headers to sign: those the client sets, plus `Content-Length` when the exact size is known. */

@@ -1,7 +1,18 @@
-import { GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, describe, expect, it } from '@jest/globals';
 
+import { multipartRequest } from './r2.service.js';
+import type { PresignMultipartInput } from './storage.types.js';
 import { UrlSigner, type UrlSignerOptions } from './url-signer.js';
 
 /** The SDK's presigner is the reference: our URLs must mean exactly the same for the same inputs. */
@@ -87,6 +98,81 @@ describe.each(setups)('UrlSigner against getSignedUrl — %s', (_name, options) 
       new UploadPartCommand({ Bucket: options.bucket, Key: key, UploadId: 'abc.DEF-123_~x', PartNumber: 7, ContentLength: 5242880 }),
       { expiresIn: 3600, signingDate },
     );
+    expect(normalise(ours)).toEqual(normalise(reference));
+  });
+
+  it('signs a PUT without a known length (Content-Type only) identically', async () => {
+    const ours = signer.presign({
+      method: 'PUT',
+      key,
+      query: { 'x-id': 'PutObject' },
+      signedHeaders: { 'Content-Type': 'image/png' },
+      expiresInSeconds: 300,
+      signingDate,
+    });
+    const reference = await getSignedUrl(
+      sdkClient(options),
+      new PutObjectCommand({ Bucket: options.bucket, Key: key, ContentType: 'image/png' }),
+      { expiresIn: 300, signableHeaders: new Set(['content-type']), signingDate },
+    );
+    expect(normalise(ours)).toEqual(normalise(reference));
+  });
+
+  it('signs an UploadPart without a length identically', async () => {
+    const ours = signer.presign({
+      method: 'PUT',
+      key,
+      query: { 'x-id': 'UploadPart', partNumber: '2', uploadId: 'u-1' },
+      expiresInSeconds: 3600,
+      signingDate,
+    });
+    const reference = await getSignedUrl(
+      sdkClient(options),
+      new UploadPartCommand({ Bucket: options.bucket, Key: key, UploadId: 'u-1', PartNumber: 2 }),
+      { expiresIn: 3600, signingDate },
+    );
+    expect(normalise(ours)).toEqual(normalise(reference));
+  });
+
+  // The requests a browser sends to the store itself when the API signs them for Uppy 6.
+  const uploadId = 'abc.DEF-123_~x';
+  it.each<{ name: string; input: PresignMultipartInput; command: object; signed?: string[] }>([
+    {
+      name: 'CreateMultipartUpload (Content-Type signed)',
+      input: { operation: 'CreateMultipartUpload', key, contentType: 'video/mp4', expiresInSeconds: 300 },
+      command: new CreateMultipartUploadCommand({ Bucket: options.bucket, Key: key, ContentType: 'video/mp4' }),
+      signed: ['content-type'],
+    },
+    {
+      name: 'ListParts',
+      input: { operation: 'ListParts', key, uploadId, expiresInSeconds: 300 },
+      command: new ListPartsCommand({ Bucket: options.bucket, Key: key, UploadId: uploadId }),
+    },
+    {
+      name: 'CompleteMultipartUpload',
+      input: { operation: 'CompleteMultipartUpload', key, uploadId, expiresInSeconds: 300 },
+      command: new CompleteMultipartUploadCommand({ Bucket: options.bucket, Key: key, UploadId: uploadId }),
+    },
+    {
+      name: 'AbortMultipartUpload',
+      input: { operation: 'AbortMultipartUpload', key, uploadId, expiresInSeconds: 300 },
+      command: new AbortMultipartUploadCommand({ Bucket: options.bucket, Key: key, UploadId: uploadId }),
+    },
+  ])('signs $name identically', async ({ input, command, signed }) => {
+    const { method, query } = multipartRequest(input);
+    const ours = signer.presign({
+      method,
+      key,
+      query,
+      signedHeaders: input.operation === 'CreateMultipartUpload' ? { 'Content-Type': input.contentType } : {},
+      expiresInSeconds: 300,
+      signingDate,
+    });
+    const reference = await getSignedUrl(sdkClient(options), command as Parameters<typeof getSignedUrl>[1], {
+      expiresIn: 300,
+      signableHeaders: new Set(signed),
+      signingDate,
+    });
     expect(normalise(ours)).toEqual(normalise(reference));
   });
 

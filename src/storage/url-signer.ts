@@ -1,7 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
 
+import type { HttpMethod } from './storage.types.js';
+
 export interface UrlToSign {
-  method: 'GET' | 'HEAD' | 'PUT';
+  method: HttpMethod;
   key: string;
   /** Query parameters of the operation (e.g. `partNumber`, `uploadId`, `response-content-disposition`). */
   query?: Record<string, string>;

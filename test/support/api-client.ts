@@ -17,6 +17,7 @@ import type {
   StartMultipartUploadDto,
   StartMultipartUploadResponseDto,
 } from '../../src/files/multipart/dto/multipart.dto.js';
+import type { SignedUploadRequestDto, SignUploadRequestDto } from '../../src/files/signing/dto/sign-upload-request.dto.js';
 
 /** An answer of the API, its body typed as the route's response DTO (or the error shape). */
 export interface Answer<T> {
@@ -157,6 +158,11 @@ export class CallerApi {
 
   abortMultipart(uploadId: string): ApiCall<void> {
     return this.call(this.http.delete(`/files/multipart/${uploadId}`));
+  }
+
+  /** `POST /uploads/sign`: signs one S3 request of an upload, as Uppy 6's `signRequest` forwards it. */
+  signUpload(request: SignUploadRequestDto): ApiCall<SignedUploadRequestDto> {
+    return this.call(this.http.post('/uploads/sign').send(request));
   }
 
   private call<T>(request: Test): ApiCall<T> {

@@ -10,6 +10,7 @@ import type { PresignUploadDto, PresignUploadResponseDto } from '../dto/presign-
 import type { SaveMetadataDto } from '../dto/save-metadata.dto.js';
 import { toFileDto } from '../file.mapper.js';
 import { R2FilesRepository } from '../r2-files.repository.js';
+import { isPlannedMultipartUpload } from '../upload-kind.js';
 import { UploadLifecycle } from './upload-lifecycle.js';
 
 /** The seed guide's flow: one presigned PUT, then a confirmation. */
@@ -85,9 +86,11 @@ export class UploadsService {
   /** Confirms an upload; confirming again returns the same file. */
   async saveMetadata(user: AuthenticatedUser, request: SaveMetadataDto): Promise<FileDto> {
     const upload = await this.files.findOwnedByKey(user.id, request.objectKey);
-    // A key issued to someone else answers exactly like a key that does not exist; so do a
-    // multipart upload's key (even before its upload id is recorded) and a cancelled upload's.
-    if (!upload || upload.partCount !== null || upload.status === 'deleting') {
+    // A key issued to someone else answers exactly like a key that does not exist; so do a cancelled
+    // upload's and that of a multipart upload planned by /files/multipart (even before its upload id
+    // is recorded), which its own route completes. One the client drove itself through /uploads/sign
+    // is recorded here, like a single PUT.
+    if (!upload || isPlannedMultipartUpload(upload) || upload.status === 'deleting') {
       throw new AppError('UPLOAD_NOT_FOUND', 'No upload with this objectKey was started by you');
     }
     if (request.publicFileUrl != null && request.publicFileUrl !== upload.fileUrl) {
