@@ -120,15 +120,23 @@ describe('uploads from a browser page on another origin', () => {
     if (await failure.count()) throw new Error(`the page says: ${await failure.first().textContent()}`);
   };
 
-  it('uploads a PNG and a 2 MiB file, lists them, downloads the same bytes, deletes them', async () => {
+  it('uploads a PNG and a 12 MiB file (multipart), lists them, downloads the same bytes, deletes them', async () => {
     const page = await newPage(pageOrigin);
+    // What the browser sent to the store itself: proof the large file went up in parts.
+    const storeRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith(process.env.S3_ENDPOINT ?? '-')) storeRequests.push(`${request.method()} ${request.url()}`);
+    });
     await register(page);
     const files = [
       { name: 'photo.png', mimeType: 'image/png', buffer: pngBytes(300 * 1024) },
-      { name: 'notes.bin', mimeType: 'application/octet-stream', buffer: randomBytes(2 * MiB) },
+      { name: 'big.bin', mimeType: 'application/octet-stream', buffer: randomBytes(12 * MiB) },
     ];
     await upload(page, files);
     for (const file of files) await listed(page, file.name);
+    const partPuts = storeRequests.filter((line) => /^PUT .*[?&]partNumber=\d+/.test(line));
+    expect(partPuts.length).toBe(3); // 12 MiB in Uppy's 5 MiB chunks
+    expect(storeRequests.filter((line) => /^POST .*[?&]uploads(=|&|$)/.test(line))).toHaveLength(1); // CreateMultipartUpload
     for (const file of files) {
       const [download] = await Promise.all([
         page.waitForEvent('download'),

@@ -7,7 +7,10 @@ import Dashboard from '@uppy/dashboard';
 
 import type { Api } from './api.js';
 
-/** What the API needs to know about a file to sign its upload. */
+/** Files above this size go up in parts (Uppy's default chunks: 5 MiB), smaller ones in one PUT. */
+export const MULTIPART_THRESHOLD = 10 * 1024 * 1024;
+
+/** What the API needs to know about a file to sign its upload, which Uppy does not pass. */
 interface FileFacts {
   name?: string;
   type?: string;
@@ -22,9 +25,11 @@ interface Callbacks {
 
 /**
  * Uppy with its Dashboard (drag and drop, a progress bar per file) and `@uppy/aws-s3` 6, which
- * uploads straight to the bucket with URLs the API signs. Uppy asks `signRequest` for each S3
- * request; the API decides the object key (Uppy uses the one it returns). Once Uppy has uploaded a
- * file, `POST /save-metadata` has the API verify and record it.
+ * uploads straight to the bucket: Uppy asks `signRequest` for each S3 request (PutObject, or
+ * CreateMultipartUpload, UploadPart…, CompleteMultipartUpload) and the page forwards it to
+ * `POST /uploads/sign` with the user's token. The API issues the object key (Uppy uses the one it
+ * returns) and signs only requests of the caller's own uploads. Once Uppy has uploaded a file,
+ * `POST /save-metadata` has the API verify and record it.
  */
 export function createUploader(target: HTMLElement, api: Api, callbacks: Callbacks): Uppy {
   // Uppy tells signRequest only the key it generated: that key leads back to the file.
@@ -36,26 +41,29 @@ export function createUploader(target: HTMLElement, api: Api, callbacks: Callbac
     height: 360,
     hideProgressDetails: false,
     proudlyDisplayPoweredByUppy: false,
+    note: `Files over ${MULTIPART_THRESHOLD / 1024 / 1024} MiB are uploaded in parts.`,
   });
   uppy.use(AwsS3, {
-    // One presigned PUT per file (up to 5 GiB).
-    shouldUseMultipart: false,
+    shouldUseMultipart: (file) => (file.size ?? 0) > MULTIPART_THRESHOLD,
     generateObjectKey: (file) => {
       const key = crypto.randomUUID();
-      filesByKey.set(key, file);
+      filesByKey.set(key, { name: file.name, type: file.type, size: file.size });
       return key;
     },
     signRequest: async (request) => {
-      const file = filesByKey.get(request.key);
-      if (request.method === 'PUT' && !('uploadId' in request) && file) {
-        const presigned = await api.call<{ presignedUrl: string; objectKey: string; uploadHeaders: Record<string, string> }>(
-          'POST',
-          '/presign-upload',
-          { fileName: file.name, contentType: file.type || 'application/octet-stream', size: file.size },
-        );
-        return { url: presigned.presignedUrl, key: presigned.objectKey, headers: presigned.uploadHeaders };
-      }
-      throw new Error(`unexpected request to sign: ${request.method} ${request.key}`);
+      // Starting an upload (PutObject, CreateMultipartUpload): Uppy's key is ours, add the file's
+      // facts so the API can check and record them. Later requests carry the API's key.
+      const file = 'uploadId' in request ? undefined : filesByKey.get(request.key);
+      const facts = file && {
+        fileName: file.name,
+        contentType: ('contentType' in request ? request.contentType : undefined) ?? (file.type || 'application/octet-stream'),
+        size: file.size ?? undefined,
+      };
+      const signed = await api.call<{ url: string; key: string; headers: Record<string, string> }>('POST', '/uploads/sign', {
+        ...request,
+        ...facts,
+      });
+      return { url: signed.url, key: signed.key, headers: signed.headers };
     },
   });
   // Uploaded is not recorded yet: a post-processor keeps the Dashboard "processing" until the API
