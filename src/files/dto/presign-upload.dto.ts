@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
 
 import { TransformString } from '../../common/http/transform-string.js';
-import { MAX_OBJECT_BYTES } from '../../common/object-size-limits.js';
+import { FileSizeProperty } from './file-size.property.js';
 import { IsSafeFileName } from './is-safe-file-name.validator.js';
 
 /** A media type with optional parameters, e.g. `image/png` or `text/plain; charset=utf-8`. */
@@ -45,11 +45,7 @@ export class PresignUploadDto {
    * 413 FILE_TOO_LARGE.
    * @example 48213
    */
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_OBJECT_BYTES, required: false })
-  @IsOptional()
-  @IsInt({ message: 'size must be a whole number of bytes' })
-  @Min(1, { message: 'size must be at least 1 byte' })
-  @Max(MAX_OBJECT_BYTES, { message: `size must be at most ${MAX_OBJECT_BYTES} bytes (5 TiB)` })
+  @FileSizeProperty({ required: false })
   size?: number;
 }
 

@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { MAX_OBJECT_BYTES } from '../../../common/object-size-limits.js';
+import { FileSizeProperty } from '../../dto/file-size.property.js';
 import { PresignUploadDto } from '../../dto/presign-upload.dto.js';
 
 /** A part number or count: 1 … 10,000 (MAX_PARTS, a literal for the Swagger plugin). */
@@ -27,10 +27,7 @@ export class StartMultipartUploadDto extends PickType(PresignUploadDto, ['fileNa
    * is 413 FILE_TOO_LARGE.
    * @example 73400320
    */
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_OBJECT_BYTES })
-  @IsInt({ message: 'size must be a whole number of bytes' })
-  @Min(1, { message: 'size must be at least 1 byte' })
-  @Max(MAX_OBJECT_BYTES, { message: `size must be at most ${MAX_OBJECT_BYTES} bytes (5 TiB)` })
+  @FileSizeProperty({ required: true })
   size!: number;
 
   /**

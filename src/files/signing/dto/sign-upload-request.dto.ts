@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 import { TransformString } from '../../../common/http/transform-string.js';
-import { MAX_OBJECT_BYTES } from '../../../common/object-size-limits.js';
+import { FileSizeProperty } from '../../dto/file-size.property.js';
 import { IsSafeFileName } from '../../dto/is-safe-file-name.validator.js';
 import { MEDIA_TYPE_PATTERN } from '../../dto/presign-upload.dto.js';
 
@@ -106,11 +106,7 @@ export class SignUploadRequestDto {
    * body must then be exactly `size` bytes. Required when UPLOAD_REQUIRE_SIZE is set.
    * @example 2481152
    */
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_OBJECT_BYTES, required: false })
-  @IsOptional()
-  @IsInt({ message: 'size must be a whole number of bytes' })
-  @Min(1, { message: 'size must be at least 1 byte' })
-  @Max(MAX_OBJECT_BYTES, { message: `size must be at most ${MAX_OBJECT_BYTES} bytes (5 TiB)` })
+  @FileSizeProperty({ required: false })
   size?: number;
 }
 
