@@ -20,6 +20,15 @@ async function send(signed: SignedUploadRequestDto, body?: Buffer | string, extr
   return { status: response.status, etag: response.headers.get('etag'), text, code: /<Code>([^<]+)<\/Code>/.exec(text)?.[1] };
 }
 
+/** The requests Uppy 6 signs for an open multipart upload: UploadPart, ListParts, Complete, Abort. */
+const uploadIdRequests = (key: string, uploadId: string) =>
+  [
+    { method: 'PUT', key, uploadId, partNumber: 1 },
+    { method: 'GET', key, uploadId },
+    { method: 'POST', key, uploadId },
+    { method: 'DELETE', key, uploadId },
+  ] as const;
+
 const tamper = (url: string) => url.replace(/X-Amz-Signature=([0-9a-f])/, (_, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`);
 
 /**
@@ -149,12 +158,7 @@ describe('signing upload requests for Uppy 6 (POST /uploads/sign)', () => {
       .signUpload({ method: 'PUT', key: uppyKey('x.png'), contentType: 'image/png' })
       .expect(200);
     const before = await rowsOf(intruder);
-    for (const request of [
-      { method: 'PUT', key, uploadId, partNumber: 1 },
-      { method: 'GET', key, uploadId },
-      { method: 'POST', key, uploadId },
-      { method: 'DELETE', key, uploadId },
-    ] as const) {
+    for (const request of uploadIdRequests(key, uploadId)) {
       const foreign = await t.api.as(intruder).signUpload(request).expect(404);
       expect(foreign.body).toMatchObject({ success: false, code: 'UPLOAD_NOT_FOUND', statusCode: 404 });
       const unknown = await t.api
@@ -286,12 +290,7 @@ describe('signing upload requests for Uppy 6 (POST /uploads/sign)', () => {
     expect((await send({ ...create, url: tamper(create.url) })).status).toBe(403);
     expect((await send({ ...create, headers: { 'Content-Type': 'image/png' } })).status).toBe(403);
     const { key, uploadId } = await createMultipart(user);
-    for (const request of [
-      { method: 'PUT', key, uploadId, partNumber: 1 },
-      { method: 'GET', key, uploadId },
-      { method: 'POST', key, uploadId },
-      { method: 'DELETE', key, uploadId },
-    ] as const) {
+    for (const request of uploadIdRequests(key, uploadId)) {
       const { body: signed } = await t.api.as(user).signUpload(request).expect(200);
       const answer = await send({ ...signed, url: tamper(signed.url) }, request.method === 'PUT' ? 'x' : undefined);
       expect([answer.status, answer.code]).toEqual([403, 'SignatureDoesNotMatch']);
