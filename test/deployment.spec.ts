@@ -69,9 +69,14 @@ describe('docker-compose.yml', () => {
     expect(script).toContain(`mc mb --ignore-existing local/${bucket}`);
     expect(script).toContain(`mc anonymous set download local/${bucket}`);
     expect(apiEnv('R2_PUBLIC_BASE_URL')).toBe(`${apiEnv('S3_PRESIGN_ENDPOINT')}/${bucket}`);
-    expect(minio.environment?.MINIO_API_CORS_ALLOW_ORIGIN?.split(',')).toEqual(
+    expect(expand(minio.environment?.MINIO_API_CORS_ALLOW_ORIGIN ?? '').split(',')).toEqual(
       expect.arrayContaining(apiEnv('API_CORS_ORIGINS').split(',')),
     );
+  });
+
+  it("takes MinIO's CORS origins from STORAGE_CORS_ORIGINS, the one source of the rule set in every mode", () => {
+    expect(minio.environment?.MINIO_API_CORS_ALLOW_ORIGIN).toBe(api.environment?.STORAGE_CORS_ORIGINS);
+    expect(minio.environment?.MINIO_API_CORS_ALLOW_ORIGIN).toMatch(/^\$\{STORAGE_CORS_ORIGINS:-[^}]+\}$/);
   });
 
   it('starts the API after healthy dependencies, publishes its port and checks its health', () => {
