@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 
 import { PendingUploadsSweeper } from '../src/files/cleanup/pending-uploads.sweeper.js';
-import { type FaultStack, startFaultStack } from './support/faults/fault-stack.js';
 import { expectUnavailable } from './support/faults/unavailable.js';
+import { useFaultStack } from './support/faults/use-fault-stack.js';
 import { waitFor } from './support/faults/wait.js';
-import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
+import { registerUser } from './support/test-app.js';
 import { expireUploads, presignAndPut, uploadFile } from './support/uploads.js';
 
 type User = Awaited<ReturnType<typeof registerUser>>;
@@ -17,20 +17,13 @@ describe('cleanup under store faults', () => {
   /** Each store call gives up after 2 attempts of 600 ms. */
   const STORE_BOUNDS = { STORAGE_CONNECT_TIMEOUT: '300', STORAGE_REQUEST_TIMEOUT: '600', STORAGE_MAX_ATTEMPTS: '2' };
   const ATTEMPTS = Number(STORE_BOUNDS.STORAGE_MAX_ATTEMPTS);
-  let stack: FaultStack;
-  let t: TestApp;
+  // No grace: a row the test makes sweepable is swept by the next run.
+  const { stack, t } = useFaultStack({ ...STORE_BOUNDS, SWEEPER_GRACE: '0' });
   let user: User;
 
   beforeAll(async () => {
-    stack = await startFaultStack();
-    // No grace: a row the test makes sweepable is swept by the next run.
-    t = await createTestApp({ ...stack.env, ...STORE_BOUNDS, SWEEPER_GRACE: '0' });
     user = await registerUser(t);
-  }, 120_000);
-  afterAll(async () => {
-    await t?.close();
-    await stack?.dispose();
-  }, 60_000);
+  });
 
   const rowOf = async (id: number) =>
     (await stack.postgres.query<{ status: string }>('SELECT status FROM r2_files WHERE id = $1', [id]))[0]?.status ?? null;

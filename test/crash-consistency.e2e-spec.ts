@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 
 import type { CompletedPartDto } from '../src/files/multipart/dto/multipart.dto.js';
-import { type FaultStack, startFaultStack } from './support/faults/fault-stack.js';
+import { useFaultStack } from './support/faults/use-fault-stack.js';
 import { waitFor } from './support/faults/wait.js';
 import { type ServerProcess, startServerProcess } from './support/server-process.js';
-import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
+import { registerUser } from './support/test-app.js';
 import { presignAndPut, putParts, uploadFile } from './support/uploads.js';
 
 type User = Awaited<ReturnType<typeof registerUser>>;
@@ -17,21 +17,14 @@ type User = Awaited<ReturnType<typeof registerUser>>;
 describe('crash consistency', () => {
   /** Short enough for the outage test, long enough that the slowed burst is not itself an outage. */
   const STORE_BOUNDS = { STORAGE_CONNECT_TIMEOUT: '300', STORAGE_REQUEST_TIMEOUT: '3000', STORAGE_MAX_ATTEMPTS: '2' };
-  let stack: FaultStack;
-  let t: TestApp;
   const servers: ServerProcess[] = [];
-  /** The API process the next test can go on with (the restarted one). */
-  let running: ServerProcess | undefined;
-
-  beforeAll(async () => {
-    stack = await startFaultStack();
-    t = await createTestApp({ ...stack.env, ...STORE_BOUNDS });
-  }, 120_000);
+  // Declared before the stack: Jest runs afterAll hooks in order, and the API processes go first.
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.kill()));
-    await t?.close();
-    await stack?.dispose();
   }, 60_000);
+  const { stack, t } = useFaultStack(STORE_BOUNDS);
+  /** The API process the next test can go on with (the restarted one). */
+  let running: ServerProcess | undefined;
 
   /** The API as its own process, sweeping every second with no grace (the sweeper is what is under test). */
   const startApi = async () => {

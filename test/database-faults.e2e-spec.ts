@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 
 import type { ErrorResponseDto } from '../src/common/errors/error-response.dto.js';
-import { type FaultStack, startFaultStack } from './support/faults/fault-stack.js';
 import { unreadBytesOnPort } from './support/faults/process-tree.js';
 import { ANSWER_DEADLINE_MS, expectUnavailable } from './support/faults/unavailable.js';
+import { useFaultStack } from './support/faults/use-fault-stack.js';
 import { settlesWithin, waitFor } from './support/faults/wait.js';
 import { startServerProcess } from './support/server-process.js';
-import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
+import { registerUser } from './support/test-app.js';
 import { presignAndPut, uploadFile } from './support/uploads.js';
 
 /**
@@ -22,8 +22,7 @@ describe('database outages', () => {
     DATABASE_QUERY_TIMEOUT: '1500',
     DATABASE_POOL_MAX: '3',
   };
-  let stack: FaultStack;
-  let t: TestApp;
+  const { stack, t } = useFaultStack(DB_BOUNDS);
   let user: Awaited<ReturnType<typeof registerUser>>;
   let file: { id: number; objectKey: string };
   let pendingKey: string;
@@ -36,15 +35,9 @@ describe('database outages', () => {
   const serving = () => waitFor('the API to serve again', async () => (await t.http.get('/files').set(user.auth)).status === 200);
 
   beforeAll(async () => {
-    stack = await startFaultStack();
-    t = await createTestApp({ ...stack.env, ...DB_BOUNDS });
     user = await registerUser(t);
     file = await uploadFile(t, user.auth, 'kept.txt', 'text/plain', 'kept');
     pendingKey = (await presignAndPut(t, user, { fileName: 'p.txt', contentType: 'text/plain' }, 'pending')).objectKey;
-  }, 120_000);
-  afterAll(async () => {
-    await t?.close();
-    await stack?.dispose();
   }, 60_000);
 
   /** One request of each kind the API serves, built fresh for each outage. */

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 
 import type { ErrorResponseDto } from '../src/common/errors/error-response.dto.js';
-import { type FaultStack, startFaultStack } from './support/faults/fault-stack.js';
 import { unreadBytesOnPort } from './support/faults/process-tree.js';
 import { ANSWER_DEADLINE_MS, expectUnavailable } from './support/faults/unavailable.js';
+import { useFaultStack } from './support/faults/use-fault-stack.js';
 import { settlesWithin, waitFor } from './support/faults/wait.js';
 import { createTestApp, registerUser, type TestApp } from './support/test-app.js';
 import { presignAndPut, uploadFile } from './support/uploads.js';
@@ -19,19 +19,12 @@ type User = Awaited<ReturnType<typeof registerUser>>;
 describe('object store outages', () => {
   /** Each store call gives up after 2 attempts of 600 ms: about 1.3 s with back-off. */
   const STORE_BOUNDS = { STORAGE_CONNECT_TIMEOUT: '300', STORAGE_REQUEST_TIMEOUT: '600', STORAGE_MAX_ATTEMPTS: '2' };
-  let stack: FaultStack;
-  let t: TestApp;
+  const { stack, t } = useFaultStack(STORE_BOUNDS);
   let user: User;
 
   beforeAll(async () => {
-    stack = await startFaultStack();
-    t = await createTestApp({ ...stack.env, ...STORE_BOUNDS });
     user = await registerUser(t);
-  }, 120_000);
-  afterAll(async () => {
-    await t?.close();
-    await stack?.dispose();
-  }, 60_000);
+  });
 
   /** A presigned upload whose bytes are in the store, not yet confirmed. */
   const putPending = async (app: TestApp, name: string) =>
