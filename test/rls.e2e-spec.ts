@@ -89,6 +89,37 @@ describe('row level security on r2_files', () => {
     expect(reused).toBe(0);
   });
 
+  describe('the self-scoped presign function (r2_files_create_pending_scoped)', () => {
+    const call = (client: pg.Client, userId: string, key: string) =>
+      client.query<{ id: string | null }>(
+        `SELECT r2_files_create_pending_scoped($1, $2, NULL, 'f.txt', 'text/plain', NULL, now() + interval '1 hour',
+                                               now() + interval '5 minutes', NULL, NULL, NULL, 100) AS id`,
+        [userId, key],
+      );
+
+    it('inserts as the application role for the given user, and the scope ends with its statement', async () => {
+      const { rows } = await call(admin, a, `${a}-scoped`);
+      expect(rows[0]?.id).toMatch(/^\d+$/);
+      expect(
+        await count(`SELECT count(*)::int AS n FROM r2_files WHERE object_key = $1 AND user_id = $2 AND status = 'pending'`, [
+          `${a}-scoped`,
+          a,
+        ]),
+      ).toBe(1);
+      // Same connection, next statement (as a pooled connection would run next): back to the
+      // connecting role, no user set.
+      const after = await admin.query<{ role: string; caller: string | null }>(
+        `SELECT current_user AS role, nullif(current_setting('app.user_id', true), '') AS caller`,
+      );
+      expect(after.rows).toEqual([{ role: (await admin.query<{ u: string }>('SELECT session_user AS u')).rows[0]?.u, caller: null }]);
+    });
+
+    it('may not be called by the application role (it would choose its own user)', async () => {
+      await expect(asApp(admin, a, () => call(admin, b, `${b}-forged`))).rejects.toThrow(/permission denied for function/);
+      expect(await count(`SELECT count(*)::int AS n FROM r2_files WHERE object_key = $1`, [`${b}-forged`])).toBe(0);
+    });
+  });
+
   describe('in the application', () => {
     const t = useTestApp();
 

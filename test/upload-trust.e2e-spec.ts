@@ -92,7 +92,7 @@ describe('uploads that can be trusted', () => {
         [tag],
       );
       await t.db.query('ANALYZE r2_files');
-      // The count runs inside r2_files_create_pending: auto_explain shows the plans of the
+      // The count runs inside r2_files_create_pending_scoped: auto_explain shows the plans of the
       // function's statements, sent to this client as notices.
       const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
       const plans: string[] = [];
@@ -100,14 +100,13 @@ describe('uploads that can be trusted', () => {
       await client.connect();
       const createPending = async (userId: string, cap: number) => {
         await client.query('BEGIN');
-        await client.query(`SELECT set_config('role', 'r2files_app', true), set_config('app.user_id', $1, true)`, [userId]);
-        const { rows } = await client.query(
-          `SELECT id FROM r2_files_create_pending($1, $2, NULL, 'f.txt', 'text/plain', NULL, now() + interval '1 hour',
-                                                   now() + interval '5 minutes', NULL, NULL, NULL, $3)`,
+        const { rows } = await client.query<{ id: string | null }>(
+          `SELECT r2_files_create_pending_scoped($1, $2, NULL, 'f.txt', 'text/plain', NULL, now() + interval '1 hour',
+                                                 now() + interval '5 minutes', NULL, NULL, NULL, $3) AS id`,
           [userId, `${tag}-new-${cap}`, cap],
         );
         await client.query('ROLLBACK');
-        return rows.length;
+        return rows.filter((row) => row.id !== null).length;
       };
       try {
         await client.query(`LOAD 'auto_explain'`);

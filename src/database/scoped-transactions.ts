@@ -10,6 +10,12 @@ export const APP_ROLE = 'r2files_app';
 export const SWEEPER_ROLE = 'r2files_sweeper';
 
 /**
+ * Database functions that set the request scope themselves (role and user, transaction-local)
+ * from their first argument, the user id: only these may be called through `callSelfScoped`.
+ */
+export type SelfScopedFunction = 'r2_files_create_pending_scoped';
+
+/**
  * Runs database work under Row Level Security. Each unit of work is one transaction that first
  * switches to a non-superuser role and, for requests, sets the caller's id; both settings are
  * transaction-local (`set_config(..., true)`), so a pooled connection never carries them into
@@ -37,11 +43,26 @@ export class ScopedTransactions {
    */
   async queryAsUser<T>(userId: string, ...statements: SqlFragment[]): Promise<T[]> {
     if (!statements.every(isSqlFragment)) throw new TypeError('queryAsUser takes statements written with the sql tag only');
-    const pool = (this.dataSource.driver as unknown as { master: pg.Pool }).master;
     const scope = sql`SELECT set_config('role', ${APP_ROLE}, true), set_config('app.user_id', ${userId}, true)`;
     const message = join([scope, ...statements], sql`;\n`);
-    const results = (await pool.query(message.text)) as unknown as pg.QueryResult[];
+    const results = (await this.pool().query(message.text)) as unknown as pg.QueryResult[];
     return (results.at(-1)?.rows ?? []) as T[];
+  }
+
+  /**
+   * The busiest write: one call of a function that sets the scope itself (`SelfScopedFunction`),
+   * as ONE statement with bind parameters, in a transaction of its own (docs/adr/0011). The same
+   * guarantees as `queryAsUser` — one round trip, the role and user transaction-local — with no
+   * second statement to parse and plan and no values escaped into SQL text. Returns its result.
+   */
+  async callSelfScoped<T>(name: SelfScopedFunction, userId: string, ...args: (string | number | null)[]): Promise<T | null> {
+    const values = [userId, ...args];
+    const { rows } = await this.pool().query<{ result: T | null }>(selfScopedCall(name, values.length), values);
+    return rows[0]?.result ?? null;
+  }
+
+  private pool(): pg.Pool {
+    return (this.dataSource.driver as unknown as { master: pg.Pool }).master;
   }
 
   /** Work of the cleanup sweeper, which can only see expired pending uploads and unfinished deletes. */
@@ -51,4 +72,17 @@ export class ScopedTransactions {
       return work(manager);
     });
   }
+}
+
+const selfScopedCalls = new Map<string, string>();
+
+/** `SELECT name($1, …, $n) AS result`, written once per function and arity. */
+function selfScopedCall(name: SelfScopedFunction, arity: number): string {
+  const key = `${name}/${arity}`;
+  let text = selfScopedCalls.get(key);
+  if (text === undefined) {
+    text = `SELECT ${name}(${Array.from({ length: arity }, (_, i) => `$${i + 1}`).join(', ')}) AS result`;
+    selfScopedCalls.set(key, text);
+  }
+  return text;
 }

@@ -56,13 +56,15 @@ export function listPageQuery(userId: string, limit: number, after: PagePosition
  * Security (the owner's id set for that transaction), and still filters by owner explicitly so
  * the listing index is used: RLS is the safety net, not the query plan.
  *
- * Two ways to the database, chosen per method (docs/adr/0002-one-round-trip-rls-statements.md):
+ * Three ways to the database, chosen per method (docs/adr/0002-one-round-trip-rls-statements.md):
+ * - **One statement** (`ScopedTransactions.callSelfScoped`, bind parameters): the busiest write,
+ *   `createPendingWithinQuota` (presign, multipart start, signed uploads), a database function
+ *   that sets the scope itself (docs/adr/0011-self-scoped-presign-function.md).
  * - **One round trip** (`ScopedTransactions.queryAsUser`, simple protocol, values escaped into
- *   `sql` fragments): the methods every request runs — `createPendingWithinQuota` (presign, start),
- *   `attachMultipartUpload` (start), `findOwnedByKey` and `markUploaded` (confirm),
- *   `findOwnedByMultipartUploadId`, `findOwnedById` (get, download) and `listPage` (list). A
- *   transaction with bind parameters would cost four round trips (BEGIN, set_config, the
- *   statement, COMMIT), which against Neon dominates the request.
+ *   `sql` fragments): the other methods every request runs — `attachMultipartUpload` (start),
+ *   `findOwnedByKey` and `markUploaded` (confirm), `findOwnedByMultipartUploadId`, `findOwnedById`
+ *   (get, download) and `listPage` (list). A transaction with bind parameters would cost four
+ *   round trips (BEGIN, set_config, the statement, COMMIT), which against Neon dominates the request.
  * - **TypeORM with bind parameters** inside `asUser`/`asSweeper` transactions: the rare state
  *   changes — `markRejected`, `deletePending` through the entity `Repository`; `markDeleting`,
  *   `markCancelling` (they need `RETURNING`), `deleteRow` and `sweepExpiredPending` (`FOR UPDATE
@@ -73,20 +75,30 @@ export class R2FilesRepository {
   constructor(private readonly scoped: ScopedTransactions) {}
 
   /**
-   * Records a pending upload unless the owner already has `maxPending` that can still be started.
-   * The database function r2_files_create_pending takes a per-owner advisory lock, so concurrent
-   * presigns cannot overshoot the cap, counts (at most `maxPending` entries of the owner's pending
-   * index) and inserts; PL/pgSQL keeps those statements' plans per connection (ADR 0009). One round
-   * trip, under RLS like every other statement here. Returns null when the cap is reached.
+   * Records a pending upload unless the owner already has `maxPending` that can still be started,
+   * and returns its id (null when the cap is reached). The database function
+   * r2_files_create_pending_scoped sets the request scope (role, user) itself, takes a per-owner
+   * advisory lock, so concurrent presigns cannot overshoot the cap, counts (at most `maxPending`
+   * entries of the owner's pending index) and inserts under RLS. One statement with bind
+   * parameters; PL/pgSQL keeps the plans of the statements inside per connection (ADRs 0009, 0011).
    */
-  async createPendingWithinQuota(upload: NewPendingUpload, maxPending: number): Promise<R2File | null> {
-    const rows = await this.scoped.queryAsUser<R2FileRow>(
+  async createPendingWithinQuota(upload: NewPendingUpload, maxPending: number): Promise<number | null> {
+    const id = await this.scoped.callSelfScoped<string>(
+      'r2_files_create_pending_scoped',
       upload.userId,
-      sql`SELECT ${R2_FILE_COLUMNS} FROM r2_files_create_pending(${upload.userId}, ${upload.objectKey}, ${upload.fileUrl},
-            ${upload.fileName}, ${upload.contentType}, ${upload.declaredSize}, ${upload.expiresAt}, ${upload.urlExpiresAt},
-            ${upload.multipartUploadId ?? null}, ${upload.partSize ?? null}, ${upload.partCount ?? null}, ${maxPending})`,
+      upload.objectKey,
+      upload.fileUrl,
+      upload.fileName,
+      upload.contentType,
+      upload.declaredSize,
+      upload.expiresAt.toISOString(),
+      upload.urlExpiresAt.toISOString(),
+      upload.multipartUploadId ?? null,
+      upload.partSize ?? null,
+      upload.partCount ?? null,
+      maxPending,
     );
-    return rows[0] ? toR2File(rows[0]) : null;
+    return id === null ? null : Number(id);
   }
 
   async findOwnedByKey(userId: string, objectKey: string): Promise<R2File | null> {

@@ -30,6 +30,9 @@ type MultipartFile = R2File & {
   status: Exclude<UploadStatus, 'deleting'>;
 };
 
+/** What signing part URLs needs of an upload. */
+type PartsToSign = Pick<MultipartFile, 'objectKey' | 'multipartUploadId' | 'partSize' | 'partCount' | 'declaredSize'>;
+
 /**
  * Large files: the client PUTs parts straight to the store through presigned part URLs (each
  * signed with its exact length), then asks the API to complete. Same ownership, limits, quota,
@@ -56,7 +59,7 @@ export class MultipartUploadsService {
     const plan = this.planFor(request);
     const { fileName, objectKey, publicFileUrl } = this.lifecycle.newObject(request.fileName);
     const startDeadline = new Date(Date.now() + this.config.presignExpiresInSeconds * 1000);
-    const upload = await this.lifecycle.recordPending({
+    const id = await this.lifecycle.recordPending({
       userId: user.id,
       objectKey,
       fileUrl: publicFileUrl,
@@ -71,12 +74,12 @@ export class MultipartUploadsService {
     const uploadId = await this.storage.createMultipartUpload(objectKey, request.contentType);
     // Part URLs can be asked for until the upload expires: it counts against the cap until then.
     const expiresAt = new Date(Date.now() + this.config.multipart.ttlSeconds * 1000);
-    if (!(await this.files.attachMultipartUpload(user.id, upload.id, uploadId, expiresAt))) {
+    if (!(await this.files.attachMultipartUpload(user.id, id, uploadId, expiresAt))) {
       // The row went meanwhile (cancelled, or swept after a very slow store): leave nothing open.
       await this.storage.abortMultipartUpload(objectKey, uploadId);
       throw new AppError('STORAGE_UNAVAILABLE', 'The store took too long to start the upload; start again');
     }
-    const started = { ...upload, multipartUploadId: uploadId, expiresAt } as MultipartFile;
+    const started: PartsToSign = { objectKey, multipartUploadId: uploadId, declaredSize: request.size, ...plan };
     const first = Array.from({ length: Math.min(plan.partCount, this.config.multipart.urlsPerRequest) }, (_, i) => i + 1);
     const { parts, urlsExpireAt } = await this.signParts(started, first);
     return {
@@ -174,7 +177,7 @@ export class MultipartUploadsService {
     return upload as MultipartFile;
   }
 
-  private async signParts(upload: MultipartFile, partNumbers: number[]): Promise<PartUrlsResponseDto> {
+  private async signParts(upload: PartsToSign, partNumbers: number[]): Promise<PartUrlsResponseDto> {
     const plan: PartPlan = { partSize: upload.partSize, partCount: upload.partCount };
     const expiresInSeconds = this.config.multipart.urlExpiresInSeconds;
     // One after the other: signing is CPU work, and a thousand concurrent promises only add overhead.

@@ -58,10 +58,10 @@ export class UploadLifecycle {
     return { fileName, objectKey, publicFileUrl: this.storage.publicUrlFor(objectKey) };
   }
 
-  /** Records the pending upload, or answers 429 when the owner has too many unconfirmed ones. */
-  async recordPending(upload: NewPendingUpload): Promise<R2File> {
+  /** Records the pending upload and returns its id, or answers 429 when the owner has too many unconfirmed ones. */
+  async recordPending(upload: NewPendingUpload): Promise<number> {
     const pending = await this.files.createPendingWithinQuota(upload, this.config.maxPendingPerUser);
-    if (!pending) {
+    if (pending === null) {
       throw new AppError(
         'TOO_MANY_PENDING_UPLOADS',
         `You have ${this.config.maxPendingPerUser} uploads waiting for confirmation; confirm them or wait until they expire`,
