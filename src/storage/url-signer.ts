@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto';
 
 import type { HttpMethod } from './storage.types.js';
 
@@ -94,7 +94,8 @@ export class UrlSigner {
     const path = `${this.basePath}/${input.key.includes('/') ? input.key.split('/').map(escapeUri).join('/') : escapeUri(input.key)}`;
 
     const canonicalRequest = `${input.method}\n${path}\n${canonicalQuery}\n${canonicalHeaders}\n${signedHeaders}\n${UNSIGNED_PAYLOAD}`;
-    const stringToSign = `${ALGORITHM}\n${amzDate}\n${day.scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+    // One-shot `hash` and a KeyObject made once a day: no Hash object, no key copy per URL.
+    const stringToSign = `${ALGORITHM}\n${amzDate}\n${day.scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
     const signature = createHmac('sha256', day.key).update(stringToSign).digest('hex');
     return `${this.origin}${path}?${canonicalQuery}&X-Amz-Signature=${signature}`;
   }
@@ -114,7 +115,7 @@ export class UrlSigner {
       const scope = `${day}/${this.region}/${SERVICE}/aws4_request`;
       let key = hmac(`AWS4${this.secretAccessKey}`, day);
       for (const part of [this.region, SERVICE, 'aws4_request']) key = hmac(key, part);
-      this.signingDay = { day, scope, credential: escapeUri(`${this.accessKeyId}/${scope}`), key };
+      this.signingDay = { day, scope, credential: escapeUri(`${this.accessKeyId}/${scope}`), key: createSecretKey(key) };
     }
     return this.signingDay;
   }
@@ -124,7 +125,7 @@ interface SigningDay {
   day: string;
   scope: string;
   credential: string;
-  key: Buffer;
+  key: KeyObject;
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {
