@@ -96,6 +96,8 @@ const jwtSecret = randomBytes(48).toString('base64');
 // BENCH_PROFILE=1 writes a V8 CPU profile of the API to bench/profiles/ (open in Chrome DevTools,
 // or summarise with `node bench/profile-summary.mjs bench/profiles/<file>`).
 const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+/** The Node flags production runs the API with: those of `npm start` (the Dockerfile has the same, a test checks). */
+const startFlags = nodeFlagsOfStartScript();
 const storeEnv = {
   S3_ENDPOINT: s3.endpoint,
   S3_REGION: 'us-east-1',
@@ -134,7 +136,10 @@ try {
   );
   const durability = settings.rows.map((row) => `${row.name}=${row.setting}`).join(', ');
   record('PostgreSQL', `${FAST_DB ? 'FAST (BENCH_FAST_DB=1, not production): ' : 'durable: '}${durability}`);
-  record('API', `${INSTANCES} instance${INSTANCES > 1 ? 's' : ''}, NODE_ENV=production, LOG_LEVEL=info, pool ${POOL_MAX}`);
+  record(
+    'API',
+    `${INSTANCES} instance${INSTANCES > 1 ? 's' : ''}, NODE_ENV=production, LOG_LEVEL=info, pool ${POOL_MAX}, node ${startFlags.join(' ')}`,
+  );
   const rssIdle = rssMiB(server);
   const { token, userId } = await registerUser();
   const auth = bearer(token);
@@ -346,6 +351,13 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
+function nodeFlagsOfStartScript(): string[] {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const flags = /^node ((?:--\S+ )*)dist\/src\/main\.js$/.exec(start)?.[1];
+  if (flags === undefined) throw new Error(`the start script is not "node [flags] dist/src/main.js": ${start}`);
+  return flags.split(' ').filter(Boolean);
+}
+
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index === -1 ? undefined : process.argv[index + 1];
@@ -356,7 +368,7 @@ async function startApi(index: number): Promise<{ process: ChildProcess; url: st
   const port = await findFreePort();
   const logFile = join(dir, `api-${index}.log`);
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...profileArgs, 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...startFlags, ...profileArgs, 'dist/src/main.js'], {
     env: {
       ...process.env,
       ...storeEnv,

@@ -124,4 +124,12 @@ describe('Dockerfile', () => {
     expect(cmd.indexOf('migration:run')).toBeGreaterThan(-1);
     expect(cmd.indexOf('migration:run')).toBeLessThan(cmd.indexOf('dist/src/main.js'));
   });
+
+  it('serves with the Node flags of `npm start` (the ones `npm run bench` measures)', () => {
+    const cmd = /^CMD (.+)$/m.exec(final)?.[1] ?? '';
+    const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const flagsOf = (command: string) => /\bnode ((?:--\S+ )*)dist\/src\/main\.js/.exec(command)?.[1];
+    expect(flagsOf(start)).toMatch(/--max-semi-space-size=\d+/);
+    expect(flagsOf(cmd)).toBe(flagsOf(start));
+  });
 });
