@@ -38,19 +38,40 @@ export class SafeStringsPipe implements PipeTransform {
 }
 
 function findUnsafeString(value: unknown, path: string, depth: number): { field: string; problem: string } | null {
+  const found = findUnsafe(value, depth);
+  return found && { field: [path, ...found.keys].filter(Boolean).join('.'), problem: found.problem };
+}
+
+/**
+ * The keys down to the first string no layer can take, and its problem. Every request's body,
+ * query and params go through here, so nothing (field names, entry arrays) is built unless
+ * something is wrong.
+ */
+function findUnsafe(value: unknown, depth: number): { keys: string[]; problem: string } | null {
   if (typeof value === 'string') {
     const problem = unsafeStringProblem(value);
-    return problem ? { field: path, problem } : null;
+    return problem === null ? null : { keys: [], problem };
   }
   if (typeof value !== 'object' || value === null || depth > MAX_WALK_DEPTH) return null;
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value);
-  for (const [key, item] of entries) {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = findUnsafe(value[i], depth + 1);
+      if (found) {
+        found.keys.unshift(String(i));
+        return found;
+      }
+    }
+    return null;
+  }
+  for (const key of Object.keys(value)) {
     const keyProblem = unsafeStringProblem(key);
     // JSON.stringify shows NUL and lone surrogates as \u escapes, so the field name can be read.
-    const field = [path, keyProblem ? JSON.stringify(key).slice(1, -1) : key].filter(Boolean).join('.');
-    if (keyProblem) return { field, problem: `(a field name) ${keyProblem}` };
-    const found = findUnsafeString(item, field, depth + 1);
-    if (found) return found;
+    if (keyProblem) return { keys: [JSON.stringify(key).slice(1, -1)], problem: `(a field name) ${keyProblem}` };
+    const found = findUnsafe((value as Record<string, unknown>)[key], depth + 1);
+    if (found) {
+      found.keys.unshift(key);
+      return found;
+    }
   }
   return null;
 }
