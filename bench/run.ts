@@ -29,6 +29,7 @@ import { startEmbeddedPostgres } from '../scripts/local-stack/embedded-postgres.
 import { findFreePort } from '../scripts/local-stack/free-port.js';
 import { EMULATOR_CREDENTIALS } from '../scripts/local-stack/s3-emulator.js';
 import { startS3EmulatorProcess } from '../scripts/local-stack/s3-emulator-process.js';
+import { Environment } from '../src/config/environment.js';
 import { createMigrationDataSource } from '../src/database/migration-data-source.js';
 import { type CpuUsed, measureCpu, msPer, type Parties } from './cpu.js';
 
@@ -45,8 +46,12 @@ const ONLY = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 const phase = (name: string) => !ONLY || ONLY.includes(name);
 const INSTANCES = Number(argument('--instances') ?? process.env.BENCH_INSTANCES ?? 1);
 const FAST_DB = process.env.BENCH_FAST_DB === '1';
-/** The API's pool size; the bare-INSERT floor uses a pool of the same size. */
-const POOL_MAX = 20;
+/**
+ * The API's pool size: its default DATABASE_POOL_MAX, as production runs it; the bare-INSERT floor
+ * uses a pool of the same size. (A pool of 20 on this 2-core machine made PostgreSQL spend ~40 % more
+ * CPU per presign on contention between its backends.)
+ */
+const POOL_MAX = new Environment().DATABASE_POOL_MAX;
 /** UPLOAD_MAX_PENDING_PER_USER of the API under test (the default). */
 const PENDING_CAP = 100;
 const MiB = 1024 * 1024;
