@@ -57,7 +57,8 @@ export class ScopedTransactions {
    */
   async callSelfScoped<T>(name: SelfScopedFunction, userId: string, ...args: (string | number | null)[]): Promise<T | null> {
     const values = [userId, ...args];
-    const { rows } = await this.pool().query<{ result: T | null }>(selfScopedCall(name, values.length), values);
+    const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
+    const { rows } = await this.pool().query<{ result: T | null }>(`SELECT ${name}(${placeholders}) AS result`, values);
     return rows[0]?.result ?? null;
   }
 
@@ -72,17 +73,4 @@ export class ScopedTransactions {
       return work(manager);
     });
   }
-}
-
-const selfScopedCalls = new Map<string, string>();
-
-/** `SELECT name($1, …, $n) AS result`, written once per function and arity. */
-function selfScopedCall(name: SelfScopedFunction, arity: number): string {
-  const key = `${name}/${arity}`;
-  let text = selfScopedCalls.get(key);
-  if (text === undefined) {
-    text = `SELECT ${name}(${Array.from({ length: arity }, (_, i) => `$${i + 1}`).join(', ')}) AS result`;
-    selfScopedCalls.set(key, text);
-  }
-  return text;
 }
