@@ -171,65 +171,54 @@ try {
     healthAtPresignRate: [],
     insertAtPresignRate: [],
   };
+  // The floor phases; the same loads warm up (unmeasured) and run the measured rounds.
+  const floorLoads = {
+    health: (seconds = DURATION, overallRate?: number) =>
+      loadPhase(
+        apis.map((url) => `${url}/health`),
+        { tokens: [token], seconds, overallRate },
+      ),
+    baseline: (seconds = DURATION) =>
+      loadPhase([`${baseline.url}/presign-upload`], { method: 'POST', tokens: [token], body: PRESIGN_BODY, seconds }),
+    presign: (seconds = DURATION) =>
+      loadPhase(
+        apis.map((url) => `${url}/presign-upload`),
+        { method: 'POST', tokens: writerTokens, body: PRESIGN_BODY, seconds },
+      ),
+    insert: (seconds = DURATION, ratePerSecond?: number) => bareInserts(CONNECTIONS, seconds, ratePerSecond),
+  };
   // Not measured: the API's JIT, PostgreSQL's plans and caches on every pooled connection and the
   // table's first pages (full-page images after a checkpoint) would otherwise weigh on round 1 —
   // on presign most (one run: 1,099 req/s in round 1, 1,546 in round 2).
   if (WARMUP_SECONDS > 0) {
     console.log(`\nWarm-up: ${WARMUP_SECONDS} s of each floor phase, not measured`);
-    if (phase('health'))
-      await loadPhase(
-        apis.map((url) => `${url}/health`),
-        { tokens: [token], seconds: WARMUP_SECONDS },
-      );
-    if (phase('baseline')) {
-      await loadPhase([`${baseline.url}/presign-upload`], { method: 'POST', tokens: [token], body: PRESIGN_BODY, seconds: WARMUP_SECONDS });
-    }
-    if (phase('presign')) {
-      const urls = apis.map((url) => `${url}/presign-upload`);
-      await loadPhase(urls, { method: 'POST', tokens: writerTokens, body: PRESIGN_BODY, seconds: WARMUP_SECONDS });
-    }
-    if (phase('insert')) await bareInserts(CONNECTIONS, WARMUP_SECONDS);
+    for (const [name, load] of Object.entries(floorLoads)) if (phase(name)) await load(WARMUP_SECONDS);
   }
   for (let round = 1; round <= ROUNDS; round += 1) {
     if (phase('health')) {
       console.log(`\nGET /health (no database, no auth: the HTTP stack alone), round ${round}`);
-      floors.health!.push(
-        await loadPhase(
-          apis.map((url) => `${url}/health`),
-          { tokens: [token] },
-        ),
-      );
+      floors.health!.push(await floorLoads.health());
     }
     if (phase('baseline')) {
       console.log(`\nSeed-style presign server (getSignedUrl, no auth, no database), round ${round}`);
-      floors.baseline!.push(await loadPhase([`${baseline.url}/presign-upload`], { method: 'POST', tokens: [token], body: PRESIGN_BODY }));
+      floors.baseline!.push(await floorLoads.baseline());
     }
     if (phase('presign')) {
       console.log(`\nPOST /presign-upload (50 connections, 1,000 users), round ${round}`);
-      floors.presign!.push(
-        await loadPhase(
-          apis.map((url) => `${url}/presign-upload`),
-          { method: 'POST', tokens: writerTokens, body: PRESIGN_BODY },
-        ),
-      );
+      floors.presign!.push(await floorLoads.presign());
     }
     if (phase('insert')) {
       console.log(`\nBare single-row INSERT into r2_files (pool of ${POOL_MAX}, 50 at a time), round ${round}`);
-      floors.insert!.push(await bareInserts(CONNECTIONS, DURATION));
+      floors.insert!.push(await floorLoads.insert());
     }
     const presignRate = Math.round(floors.presign!.at(-1)?.rps ?? 0);
     if (presignRate > 0 && phase('health')) {
       console.log(`\nGET /health at presign's rate (${presignRate} req/s offered), round ${round}`);
-      floors.healthAtPresignRate!.push(
-        await loadPhase(
-          apis.map((url) => `${url}/health`),
-          { tokens: [token], overallRate: presignRate },
-        ),
-      );
+      floors.healthAtPresignRate!.push(await floorLoads.health(DURATION, presignRate));
     }
     if (presignRate > 0 && phase('insert')) {
       console.log(`\nBare single-row INSERT at presign's rate (${presignRate}/s), round ${round}`);
-      floors.insertAtPresignRate!.push(await bareInserts(CONNECTIONS, DURATION, presignRate));
+      floors.insertAtPresignRate!.push(await floorLoads.insert(DURATION, presignRate));
     }
   }
   const merged = Object.fromEntries(Object.entries(floors).map(([name, runs]) => [name, mergePhases(runs)]));
