@@ -8,7 +8,7 @@ import { contentDisposition, type Disposition } from './content-disposition.js';
 import type { DownloadUrlDto } from './dto/download-url.dto.js';
 import type { FileDto } from './dto/file.dto.js';
 import { DEFAULT_PAGE_SIZE, type FileListDto, type ListFilesQueryDto } from './dto/list-files.dto.js';
-import { toFileDto } from './file.mapper.js';
+import { listedFileToDto, toFileDto } from './file.mapper.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import type { R2File } from './r2-file.entity.js';
 import { R2FilesRepository } from './r2-files.repository.js';
@@ -38,8 +38,8 @@ export class FilesService {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map(toFileDto),
-      nextCursor: rows.length > limit && last ? encodeCursor({ uploadTimestamp: last.uploadTimestamp, id: last.id }) : null,
+      items: page.map(listedFileToDto),
+      nextCursor: rows.length > limit && last ? encodeCursor({ uploadTimestamp: new Date(last.uploaded_at), id: Number(last.id) }) : null,
     };
   }
 

@@ -5,7 +5,7 @@ import { ScopedTransactions } from '../database/scoped-transactions.js';
 import { join, sql, type SqlFragment } from '../database/sql-literal.js';
 import type { PagePosition } from './page-cursor.js';
 import { R2File } from './r2-file.entity.js';
-import { LISTED_FILE_COLUMNS, R2_FILE_COLUMNS, type R2FileRow, toR2File } from './r2-file.row.js';
+import { LISTED_FILE_COLUMNS, type ListedFileRow, R2_FILE_COLUMNS, type R2FileRow, toR2File } from './r2-file.row.js';
 
 export interface NewPendingUpload {
   userId: string;
@@ -223,10 +223,9 @@ export class R2FilesRepository {
     );
   }
 
-  /** One page of the owner's uploaded files (see `listPageQuery`); one round trip. */
-  async listPage(userId: string, limit: number, after: PagePosition | null, contentTypePrefix?: string): Promise<R2File[]> {
-    const rows = await this.scoped.queryAsUser<R2FileRow>(userId, listPageQuery(userId, limit, after, contentTypePrefix));
-    return rows.map(toR2File);
+  /** One page of the owner's uploaded files (see `listPageQuery`), as listed rows; one round trip. */
+  listPage(userId: string, limit: number, after: PagePosition | null, contentTypePrefix?: string): Promise<ListedFileRow[]> {
+    return this.scoped.queryAsUser<ListedFileRow>(userId, listPageQuery(userId, limit, after, contentTypePrefix));
   }
 
   /**
