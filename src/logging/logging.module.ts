@@ -50,9 +50,17 @@ export function assignRequestId(request: IncomingMessage, response: ServerRespon
             paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', '*.password'],
             censor: '[redacted]',
           },
+          // The serializers get the raw request and response: pino's standard ones, which they would
+          // otherwise wrap, copy every header, the parsed query and the peer address on every request
+          // only for these three fields to be kept. Same output (originalUrl: Express's full URL).
+          wrapSerializers: false,
           serializers: {
-            req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({
+              id: req.id,
+              method: req.method,
+              url: req.originalUrl ?? req.url,
+            }),
+            res: (res: ServerResponse) => ({ statusCode: res.headersSent ? res.statusCode : null }),
           },
           transport: config.nodeEnv === 'development' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
         },
