@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 
 import { configureApp } from './app.setup.js';
 import { installGracefulShutdown } from './app.shutdown.js';
+import { ExpressHttpAdapter } from './common/http/express-http-adapter.js';
 import { type AppConfig, appConfig, currentEnvironment } from './config/configuration.js';
 import { InvalidEnvironmentError } from './config/environment.js';
 
@@ -16,7 +17,10 @@ export async function bootstrap(): Promise<NestExpressApplication> {
   // The module graph validates the configuration as it loads; importing it only after the check
   // below keeps a bad environment to one clear message instead of a stack trace.
   const { AppModule } = await import('./app.module.js');
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressHttpAdapter(), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   await configureApp(app);
   const { port } = app.get<AppConfig>(appConfig.KEY);
   await app.listen(port);

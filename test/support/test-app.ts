@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import { ExpressHttpAdapter } from '../../src/common/http/express-http-adapter.js';
 import { BucketAdmin } from '../../src/storage/bucket-admin.js';
 import { ObjectStore } from '../../src/storage/object-store.js';
 import { ApiClient } from './api-client.js';
@@ -41,7 +42,7 @@ export async function createTestApp(env: Environment = {}): Promise<TestApp> {
   }
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
+    const app = moduleRef.createNestApplication<NestExpressApplication>(new ExpressHttpAdapter(), { bodyParser: false, logger: false });
     await configureApp(app);
     await app.init();
     const http = request(app.getHttpServer());
