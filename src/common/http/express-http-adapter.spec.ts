@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Express } from 'express';
 
-import { ExpressHttpAdapter } from './express-http-adapter.js';
+import { ExpressHttpAdapter, isPlainFunction } from './express-http-adapter.js';
 
 describe('ExpressHttpAdapter', () => {
   let server: Server | undefined;
@@ -57,5 +57,12 @@ describe('ExpressHttpAdapter', () => {
 
     expect(answer.status).toBe(200);
     expect(seen).toEqual([IncomingMessage.prototype]);
+  });
+
+  it("recognises Node's request and response constructors as plain functions, and classes as not", () => {
+    expect(isPlainFunction(IncomingMessage)).toBe(true);
+    expect(isPlainFunction(ServerResponse)).toBe(true);
+    expect(isPlainFunction(class extends IncomingMessage {})).toBe(false);
+    expect(isPlainFunction({})).toBe(false);
   });
 });

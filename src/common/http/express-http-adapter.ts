@@ -7,16 +7,18 @@ import type { Express } from 'express';
 /**
  * Nest's Express adapter, with one change: the HTTP server creates each request and response as
  * Express's own objects from the start. Express 5 otherwise re-parents both on every request
- * (`Object.setPrototypeOf(req, app.request)`), and V8 then keeps about a third of what a request
- * allocates alive through the next young-generation collections: pauses of ~10 ms where they took
- * ~1, and every few seconds a mark-compact — the tail latency of every route (measured with
- * `--trace-gc-nvp`, issue 12; docs/adr/0012). Given objects that already have Express's
- * prototypes, Express's `setPrototypeOf` changes nothing. Everything else is Nest's adapter; with
- * options this app does not use (HTTPS, connection tracking), Nest's own server.
+ * (`Object.setPrototypeOf(req, app.request)`), which V8 pays for in every route: about a third of
+ * the CPU of `GET /health`, and a third of each request's allocations kept alive through the next
+ * young-generation collection (longer pauses, frequent mark-compacts: the tail latency). Measured
+ * with `npm run bench` and `--trace-gc-nvp`, issue 12; docs/adr/0012. Given objects that already
+ * have Express's prototypes, Express's `setPrototypeOf` changes nothing. Everything else is Nest's
+ * adapter; with options this app does not use (HTTPS, connection tracking), or should Node's
+ * constructors ever become classes, Nest's own server.
  */
 export class ExpressHttpAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {
-    if (options.httpsOptions || options.forceCloseConnections || options.return503OnClosing) {
+    const unhandled = options.httpsOptions || options.forceCloseConnections || options.return503OnClosing;
+    if (unhandled || !isPlainFunction(IncomingMessage) || !isPlainFunction(ServerResponse)) {
       super.initHttpServer(options);
       return;
     }
@@ -44,4 +46,9 @@ function constructingWith(base: unknown, prototype: object): unknown {
   }
   Constructor.prototype = prototype;
   return Constructor;
+}
+
+/** Whether `constructor` can initialise an object made by another constructor (`class` constructors cannot be called). */
+export function isPlainFunction(constructor: unknown): boolean {
+  return typeof constructor === 'function' && !Function.prototype.toString.call(constructor).startsWith('class');
 }
