@@ -36,6 +36,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      // Builds compared by npm run bench:ab (README "Benchmarks").
+      'bench/variants/**',
       'coverage/**',
       'node_modules/**',
       '.data/**',
