@@ -57,7 +57,12 @@ export async function createTestApp(env: Environment = {}): Promise<TestApp> {
       db: app.get(DataSource),
       close: async () => {
         bucket.destroy();
-        await app.close();
+        const closing = app.close();
+        // A browser still open keeps sockets to the app: idle ones, which closing the server ends,
+        // and speculative ones that never sent a request, which it waits for until
+        // HTTP_HEADERS_TIMEOUT and the next connections check (up to 40 s; a spec's afterAll allows 30).
+        app.getHttpServer().closeAllConnections();
+        await closing;
       },
     };
   } finally {
