@@ -25,7 +25,7 @@ describe('row level security on r2_files', () => {
   };
 
   /** The number a `SELECT count(*)::int AS n ...` query answers. */
-  const count = async (text: string, values: string[] = []) => (await admin.query<{ n: number }>(text, values)).rows[0]?.n;
+  const count = async (text: string, values: unknown[] = []) => (await admin.query<{ n: number }>(text, values)).rows[0]?.n;
 
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -89,23 +89,34 @@ describe('row level security on r2_files', () => {
     expect(reused).toBe(0);
   });
 
-  describe('the self-scoped presign function (r2_files_create_pending_scoped)', () => {
-    const call = (client: pg.Client, userId: string, key: string) =>
-      client.query<{ id: string | null }>(
-        `SELECT r2_files_create_pending_scoped($1, $2, NULL, 'f.txt', 'text/plain', NULL, now() + interval '1 hour',
-                                               now() + interval '5 minutes', NULL, NULL, NULL, 100) AS id`,
-        [userId, key],
+  describe('the self-scoped presign function (r2_files_create_pending_batch)', () => {
+    const upload = (userId: string, key: string, cap = 100) => ({
+      user_id: userId,
+      object_key: key,
+      file_url: null,
+      file_name: 'f.txt',
+      content_type: 'text/plain',
+      declared_size: null,
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      url_expires_at: new Date(Date.now() + 300_000).toISOString(),
+      multipart_upload_id: null,
+      part_size: null,
+      part_count: null,
+      cap,
+    });
+    const call = async (client: pg.Client, uploads: ReturnType<typeof upload>[]) =>
+      (await client.query<{ ids: (string | null)[] }>(`SELECT r2_files_create_pending_batch($1) AS ids`, [JSON.stringify(uploads)])).rows[0]
+        ?.ids;
+    const ownerOf = async (key: string) =>
+      (await admin.query<{ user_id: string }>(`SELECT user_id FROM r2_files WHERE object_key = $1 AND status = 'pending'`, [key])).rows.map(
+        (row) => row.user_id,
       );
 
-    it('inserts as the application role for the given user, and the scope ends with its statement', async () => {
-      const { rows } = await call(admin, a, `${a}-scoped`);
-      expect(rows[0]?.id).toMatch(/^\d+$/);
-      expect(
-        await count(`SELECT count(*)::int AS n FROM r2_files WHERE object_key = $1 AND user_id = $2 AND status = 'pending'`, [
-          `${a}-scoped`,
-          a,
-        ]),
-      ).toBe(1);
+    it("inserts each upload as the application role for that upload's owner, and the scope ends with its statement", async () => {
+      const ids = await call(admin, [upload(a, `${a}-scoped`), upload(b, `${b}-scoped`)]);
+      expect(ids).toEqual([expect.stringMatching(/^\d+$/), expect.stringMatching(/^\d+$/)]);
+      expect(await ownerOf(`${a}-scoped`)).toEqual([a]);
+      expect(await ownerOf(`${b}-scoped`)).toEqual([b]);
       // Same connection, next statement (as a pooled connection would run next): back to the
       // connecting role, no user set.
       const after = await admin.query<{ role: string; caller: string | null }>(
@@ -114,8 +125,53 @@ describe('row level security on r2_files', () => {
       expect(after.rows).toEqual([{ role: (await admin.query<{ u: string }>('SELECT session_user AS u')).rows[0]?.u, caller: null }]);
     });
 
-    it('may not be called by the application role (it would choose its own user)', async () => {
-      await expect(asApp(admin, a, () => call(admin, b, `${b}-forged`))).rejects.toThrow(/permission denied for function/);
+    it("keeps each owner's cap, counting the owner's earlier uploads of the same batch, and no one else's", async () => {
+      const c = `rls-c-${Date.now()}`;
+      const d = `rls-d-${Date.now()}`;
+      try {
+        const ids = await call(admin, [upload(c, `${c}-1`, 2), upload(d, `${d}-1`, 2), upload(c, `${c}-2`, 2), upload(c, `${c}-3`, 2)]);
+        expect(ids).toEqual([expect.stringMatching(/^\d+$/), expect.stringMatching(/^\d+$/), expect.stringMatching(/^\d+$/), null]);
+        expect(await count(`SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1`, [c])).toBe(2);
+        expect(await count(`SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1`, [d])).toBe(1);
+        // The ids are those of the rows, in the order of the uploads.
+        const { rows } = await admin.query<{ id: string; object_key: string }>(
+          `SELECT id::text, object_key FROM r2_files WHERE id = ANY($1::bigint[]) ORDER BY array_position($1::bigint[], id)`,
+          [ids!.filter((id) => id !== null)],
+        );
+        expect(rows.map((row) => row.object_key)).toEqual([`${c}-1`, `${d}-1`, `${c}-2`]);
+      } finally {
+        await admin.query('DELETE FROM r2_files WHERE user_id IN ($1, $2)', [c, d]);
+      }
+    });
+
+    it("takes the owners' locks in one order: batches naming the same owners in opposite orders never deadlock", async () => {
+      const owners = Array.from({ length: 6 }, (_, i) => `rls-lock-${i}-${Date.now()}`);
+      const clients = Array.from({ length: 4 }, () => new pg.Client({ connectionString: process.env.DATABASE_URL }));
+      await Promise.all(clients.map((client) => client.connect()));
+      try {
+        // 4 connections × 10 batches of the 6 owners, half of them in reverse order: with locks taken
+        // in batch order, two such transactions would wait on each other (SQLSTATE 40P01).
+        const outcomes = await Promise.allSettled(
+          clients.map(async (client, c) => {
+            for (let round = 0; round < 10; round += 1) {
+              const order = (c + round) % 2 === 0 ? owners : [...owners].reverse();
+              await call(
+                client,
+                order.map((owner) => upload(owner, `${owner}-${c}-${round}`)),
+              );
+            }
+          }),
+        );
+        expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+        expect(await count(`SELECT count(*)::int AS n FROM r2_files WHERE user_id = ANY($1)`, [owners])).toBe(240);
+      } finally {
+        await Promise.all(clients.map((client) => client.end()));
+        await admin.query('DELETE FROM r2_files WHERE user_id = ANY($1)', [owners]);
+      }
+    });
+
+    it('may not be called by the application role (it would choose its own users)', async () => {
+      await expect(asApp(admin, a, () => call(admin, [upload(b, `${b}-forged`)]))).rejects.toThrow(/permission denied for function/);
       expect(await count(`SELECT count(*)::int AS n FROM r2_files WHERE object_key = $1`, [`${b}-forged`])).toBe(0);
     });
   });

@@ -92,7 +92,7 @@ describe('uploads that can be trusted', () => {
         [tag],
       );
       await t.db.query('ANALYZE r2_files');
-      // The count runs inside r2_files_create_pending_scoped: auto_explain shows the plans of the
+      // The count runs inside r2_files_create_pending_batch: auto_explain shows the plans of the
       // function's statements, sent to this client as notices.
       const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
       const plans: string[] = [];
@@ -100,13 +100,25 @@ describe('uploads that can be trusted', () => {
       await client.connect();
       const createPending = async (userId: string, cap: number) => {
         await client.query('BEGIN');
-        const { rows } = await client.query<{ id: string | null }>(
-          `SELECT r2_files_create_pending_scoped($1, $2, NULL, 'f.txt', 'text/plain', NULL, now() + interval '1 hour',
-                                                 now() + interval '5 minutes', NULL, NULL, NULL, $3) AS id`,
-          [userId, `${tag}-new-${cap}`, cap],
-        );
+        const upload = {
+          user_id: userId,
+          object_key: `${tag}-new-${cap}`,
+          file_url: null,
+          file_name: 'f.txt',
+          content_type: 'text/plain',
+          declared_size: null,
+          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+          url_expires_at: new Date(Date.now() + 300_000).toISOString(),
+          multipart_upload_id: null,
+          part_size: null,
+          part_count: null,
+          cap,
+        };
+        const { rows } = await client.query<{ ids: (string | null)[] }>(`SELECT r2_files_create_pending_batch($1) AS ids`, [
+          JSON.stringify([upload]),
+        ]);
         await client.query('ROLLBACK');
-        return rows.filter((row) => row.id !== null).length;
+        return rows[0]!.ids.filter((id) => id !== null).length;
       };
       try {
         await client.query(`LOAD 'auto_explain'`);

@@ -11,9 +11,10 @@ export const SWEEPER_ROLE = 'r2files_sweeper';
 
 /**
  * Database functions that set the request scope themselves (role and user, transaction-local)
- * from their first argument, the user id: only these may be called through `callSelfScoped`.
+ * from their arguments — the owner of each row they write: only these may be called through
+ * `callSelfScoped`.
  */
-export type SelfScopedFunction = 'r2_files_create_pending_scoped';
+export type SelfScopedFunction = 'r2_files_create_pending_batch';
 
 /**
  * Runs database work under Row Level Security. Each unit of work is one transaction that first
@@ -53,12 +54,18 @@ export class ScopedTransactions {
    * The busiest write: one call of a function that sets the scope itself (`SelfScopedFunction`),
    * as ONE statement with bind parameters, in a transaction of its own (docs/adr/0011). The same
    * guarantees as `queryAsUser` — one round trip, the role and user transaction-local — with no
-   * second statement to parse and plan and no values escaped into SQL text. Returns its result.
+   * second statement to parse and plan and no values escaped into SQL text. A named (prepared)
+   * statement: each pooled connection parses it once, then only binds and runs it; PgBouncer 1.21+
+   * in transaction mode, Neon's pooler included, keeps protocol-level prepared statements working
+   * (ADR 0013). Returns its result.
    */
-  async callSelfScoped<T>(name: SelfScopedFunction, userId: string, ...args: (string | number | null)[]): Promise<T | null> {
-    const values = [userId, ...args];
-    const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
-    const { rows } = await this.pool().query<{ result: T | null }>(`SELECT ${name}(${placeholders}) AS result`, values);
+  async callSelfScoped<T>(name: SelfScopedFunction, ...args: (string | number | null)[]): Promise<T | null> {
+    const placeholders = args.map((_, i) => `$${i + 1}`).join(', ');
+    const { rows } = await this.pool().query<{ result: T | null }>({
+      name: `${name}/${args.length}`,
+      text: `SELECT ${name}(${placeholders}) AS result`,
+      values: args,
+    });
     return rows[0]?.result ?? null;
   }
 

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
+import { databaseOutage } from '../database/database-unavailable.js';
 import { ScopedTransactions } from '../database/scoped-transactions.js';
 import { join, sql, type SqlFragment } from '../database/sql-literal.js';
+import { TurnBatcher } from '../database/turn-batcher.js';
 import type { PagePosition } from './page-cursor.js';
 import { R2File } from './r2-file.entity.js';
 import { LISTED_FILE_COLUMNS, type ListedFileRow, R2_FILE_COLUMNS, type R2FileRow, toR2File } from './r2-file.row.js';
@@ -23,6 +25,28 @@ export interface NewPendingUpload {
   partSize?: number;
   partCount?: number;
 }
+
+/** One upload as r2_files_create_pending_batch reads it (its JSON keys are the column names). */
+interface PendingWrite {
+  user_id: string;
+  object_key: string;
+  file_url: string | null;
+  file_name: string;
+  content_type: string;
+  declared_size: number | null;
+  expires_at: string;
+  url_expires_at: string;
+  multipart_upload_id: string | null;
+  part_size: number | null;
+  part_count: number | null;
+  cap: number;
+}
+
+/**
+ * Enough for every presign one turn of the event loop brings on one instance (each costs the API
+ * more CPU than the database a row); a bound all the same, so one statement stays short.
+ */
+const PENDING_WRITES_PER_BATCH = 100;
 
 export interface VerifiedObject {
   size: number;
@@ -59,7 +83,8 @@ export function listPageQuery(userId: string, limit: number, after: PagePosition
  * Three ways to the database, chosen per method (docs/adr/0002-one-round-trip-rls-statements.md):
  * - **One statement** (`ScopedTransactions.callSelfScoped`, bind parameters): the busiest write,
  *   `createPendingWithinQuota` (presign, multipart start, signed uploads), a database function
- *   that sets the scope itself (docs/adr/0011-self-scoped-presign-function.md).
+ *   that sets the scope itself (docs/adr/0011-self-scoped-presign-function.md), called once per
+ *   turn of the event loop for all the presigns of that turn (docs/adr/0013).
  * - **One round trip** (`ScopedTransactions.queryAsUser`, simple protocol, values escaped into
  *   `sql` fragments): the other methods every request runs — `attachMultipartUpload` (start),
  *   `findOwnedByKey` and `markUploaded` (confirm), `findOwnedByMultipartUploadId`, `findOwnedById`
@@ -75,29 +100,41 @@ export class R2FilesRepository {
   constructor(private readonly scoped: ScopedTransactions) {}
 
   /**
+   * Pending uploads written in the same turn of the event loop, written together: one call of
+   * r2_files_create_pending_batch per turn (ADR 0013). Should a batch fail for a reason other than
+   * an outage, each upload is tried alone, so one that cannot be written fails only its request.
+   */
+  private readonly pendingWrites = new TurnBatcher<PendingWrite, string | null>({
+    run: async (uploads) =>
+      (await this.scoped.callSelfScoped<(string | null)[]>('r2_files_create_pending_batch', JSON.stringify(uploads))) ?? [],
+    maxBatch: PENDING_WRITES_PER_BATCH,
+    retryAlone: (error) => databaseOutage(error) === null,
+  });
+
+  /**
    * Records a pending upload unless the owner already has `maxPending` that can still be started,
    * and returns its id (null when the cap is reached). The database function
-   * r2_files_create_pending_scoped sets the request scope (role, user) itself, takes a per-owner
+   * r2_files_create_pending_batch sets the request scope (role, user) itself, takes a per-owner
    * advisory lock, so concurrent presigns cannot overshoot the cap, counts (at most `maxPending`
-   * entries of the owner's pending index) and inserts under RLS. One statement with bind
-   * parameters; PL/pgSQL keeps the plans of the statements inside per connection (ADRs 0009, 0011).
+   * entries of the owner's pending index) and inserts under RLS — for every upload of the batch
+   * this one joins. PL/pgSQL keeps the plans of the statements inside per connection (ADRs 0009,
+   * 0011, 0013).
    */
   async createPendingWithinQuota(upload: NewPendingUpload, maxPending: number): Promise<number | null> {
-    const id = await this.scoped.callSelfScoped<string>(
-      'r2_files_create_pending_scoped',
-      upload.userId,
-      upload.objectKey,
-      upload.fileUrl,
-      upload.fileName,
-      upload.contentType,
-      upload.declaredSize,
-      upload.expiresAt.toISOString(),
-      upload.urlExpiresAt.toISOString(),
-      upload.multipartUploadId ?? null,
-      upload.partSize ?? null,
-      upload.partCount ?? null,
-      maxPending,
-    );
+    const id = await this.pendingWrites.submit({
+      user_id: upload.userId,
+      object_key: upload.objectKey,
+      file_url: upload.fileUrl,
+      file_name: upload.fileName,
+      content_type: upload.contentType,
+      declared_size: upload.declaredSize,
+      expires_at: upload.expiresAt.toISOString(),
+      url_expires_at: upload.urlExpiresAt.toISOString(),
+      multipart_upload_id: upload.multipartUploadId ?? null,
+      part_size: upload.partSize ?? null,
+      part_count: upload.partCount ?? null,
+      cap: maxPending,
+    });
     return id === null ? null : Number(id);
   }
 
