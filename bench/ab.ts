@@ -14,21 +14,18 @@
  * ADR 0012's ablations were measured this way; `npm run bench` stays the headline.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-import { SignJWT } from 'jose';
 import pg from 'pg';
 
-import { startEmbeddedPostgres } from '../scripts/local-stack/embedded-postgres.js';
 import { findFreePort } from '../scripts/local-stack/free-port.js';
 import { EMULATOR_CREDENTIALS } from '../scripts/local-stack/s3-emulator.js';
-import { startS3EmulatorProcess } from '../scripts/local-stack/s3-emulator-process.js';
-import { createMigrationDataSource } from '../src/database/migration-data-source.js';
 import { measureCpu, msPer, type Parties } from './cpu.js';
+import { mintAccessTokens, nodeFlagsOfStartScript, startBenchStack } from './stack.js';
 
 const run = promisify(execFile);
 const ROUTES = (process.env.AB_ROUTES ?? 'health,presign').split(',').map((route) => route.trim());
@@ -59,23 +56,10 @@ if (variants.length === 0) throw new Error('usage: npm run bench:ab -- before=<d
 
 const dir = join(tmpdir(), `r2-files-ab-${process.pid}`);
 mkdirSync(dir, { recursive: true });
-const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), database: 'ab', persistent: false, fast: false });
-const s3 = await startS3EmulatorProcess({
-  directory: join(dir, 's3'),
-  bucket: BUCKET,
-  corsOrigins: ['http://localhost'],
-  resetOnClose: true,
-});
-const migrations = createMigrationDataSource(postgres.url);
-await migrations.initialize();
-await migrations.runMigrations();
-await migrations.destroy();
+const { postgres, s3 } = await startBenchStack({ dir, database: 'ab', bucket: BUCKET, fast: false });
 
 const jwtSecret = randomBytes(48).toString('base64');
-const startFlags = /^node ((?:--\S+ )*)dist\/src\/main\.js$/
-  .exec((JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start)![1]!
-  .split(' ')
-  .filter(Boolean);
+const startFlags = nodeFlagsOfStartScript();
 const apis = await Promise.all(variants.map((variant) => startApi(variant)));
 const postmaster = () => Number(readFileSync(join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
 
@@ -83,7 +67,7 @@ type Sample = { apiMs: number; postgresMs: number; rps: number };
 const samples = new Map<string, Sample[]>();
 try {
   await Promise.all(apis.map((api) => waitForReady(api.url)));
-  const tokens = await mintTokens(1000);
+  const tokens = await mintAccessTokens(jwtSecret, 1000);
   const load = (route: string, url: string, seconds: number, overallRate: number | undefined) => {
     const config =
       route === 'presign'
@@ -189,20 +173,4 @@ async function waitForReady(url: string): Promise<void> {
     await new Promise((done) => setTimeout(done, 100));
   }
   throw new Error(`${url} did not become ready`);
-}
-
-function mintTokens(count: number): Promise<string[]> {
-  const key = new TextEncoder().encode(jwtSecret);
-  return Promise.all(
-    Array.from({ length: count }, () =>
-      new SignJWT({ email: `ab-${randomUUID()}@example.com` })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(randomUUID())
-        .setIssuer('r2-files')
-        .setAudience('r2-files')
-        .setIssuedAt()
-        .setExpirationTime('1h')
-        .sign(key),
-    ),
-  );
 }

@@ -22,16 +22,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 
-import { startEmbeddedPostgres } from '../scripts/local-stack/embedded-postgres.js';
 import { findFreePort } from '../scripts/local-stack/free-port.js';
 import { EMULATOR_CREDENTIALS } from '../scripts/local-stack/s3-emulator.js';
-import { startS3EmulatorProcess } from '../scripts/local-stack/s3-emulator-process.js';
 import { Environment } from '../src/config/environment.js';
-import { createMigrationDataSource } from '../src/database/migration-data-source.js';
 import { type CpuUsed, measureCpu, msPer, type Parties } from './cpu.js';
+import { mintAccessTokens, nodeFlagsOfStartScript, startBenchStack } from './stack.js';
 
 const run = promisify(execFile);
 const BUCKET = 'r2-files-bench';
@@ -86,17 +83,7 @@ mkdirSync(dir, { recursive: true, mode: 0o755 });
 console.log(
   `Starting embedded PostgreSQL (${FAST_DB ? 'FAST: fsync, synchronous_commit, full_page_writes off' : 'durable'}) and the S3 emulator...`,
 );
-const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), database: 'bench', persistent: false, fast: FAST_DB });
-const s3 = await startS3EmulatorProcess({
-  directory: join(dir, 's3'),
-  bucket: BUCKET,
-  corsOrigins: ['http://localhost'],
-  resetOnClose: true,
-});
-const migrations = createMigrationDataSource(postgres.url);
-await migrations.initialize();
-await migrations.runMigrations();
-await migrations.destroy();
+const { postgres, s3 } = await startBenchStack({ dir, database: 'bench', bucket: BUCKET, fast: FAST_DB });
 
 // Known to the bench so it can mint tokens for many users without registering each one.
 const jwtSecret = randomBytes(48).toString('base64');
@@ -152,7 +139,7 @@ try {
   const auth = bearer(token);
   // Write traffic from many users, as in production: 1,000 of them, each well under the default
   // pending-upload cap (UPLOAD_MAX_PENDING_PER_USER) for the whole run.
-  const writerTokens = await mintTokens(1000);
+  const writerTokens = await mintAccessTokens(jwtSecret, 1000);
 
   console.log('\nUnloaded latency (one request at a time)');
   const single = await sequentialLatency(`${api}/presign-upload`, writerTokens.map(bearer), PRESIGN_BODY);
@@ -370,13 +357,6 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-function nodeFlagsOfStartScript(): string[] {
-  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const flags = /^node ((?:--\S+ )*)dist\/src\/main\.js$/.exec(start)?.[1];
-  if (flags === undefined) throw new Error(`the start script is not "node [flags] dist/src/main.js": ${start}`);
-  return flags.split(' ').filter(Boolean);
-}
-
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index === -1 ? undefined : process.argv[index + 1];
@@ -574,7 +554,7 @@ async function bareInserts(concurrency: number, seconds: number, ratePerSecond?:
  * Exactly `cap` must succeed, the rest be 429, nothing else; the database holds exactly `cap` pending rows.
  */
 async function checkPendingCapAcrossInstances(): Promise<void> {
-  const [userToken] = await mintTokens(1);
+  const [userToken] = await mintAccessTokens(jwtSecret, 1);
   const headers = bearer(userToken!);
   const statuses = await Promise.all(
     Array.from({ length: PENDING_CAP * 3 }, async (_, i) => {
@@ -676,23 +656,6 @@ function bearer(accessToken: string): Record<string, string> {
   return { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' };
 }
 
-/** Access tokens for new user ids, signed as the API signs them (its secret, issuer and audience). */
-function mintTokens(count: number): Promise<string[]> {
-  const key = new TextEncoder().encode(jwtSecret);
-  return Promise.all(
-    Array.from({ length: count }, () =>
-      new SignJWT({ email: `bench-${randomUUID()}@example.com` })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(randomUUID())
-        .setIssuer('r2-files')
-        .setAudience('r2-files')
-        .setIssuedAt()
-        .setExpirationTime('1h')
-        .sign(key),
-    ),
-  );
-}
-
 /** 200 requests one after the other, taking the header sets in turn (one per user, say). */
 async function sequentialLatency(url: string, headerSets: Record<string, string>[], body: string | undefined) {
   const times: number[] = [];
@@ -755,7 +718,7 @@ async function smallFileFlow(auth: Record<string, string>, concurrency: number, 
 async function confirmLatency(concurrency: number, count: number) {
   const body = randomBytes(64 * 1024);
   // Spread over users so no one reaches the pending-upload cap while they wait.
-  const users = (await mintTokens(Math.ceil(count / 50))).map(bearer);
+  const users = (await mintAccessTokens(jwtSecret, Math.ceil(count / 50))).map(bearer);
   const uploaded: { headers: Record<string, string>; objectKey: string }[] = [];
   await inParallel(concurrency, count, async (i) => {
     const headers = users[i % users.length]!;

@@ -3,6 +3,7 @@ import pg from 'pg';
 
 import { ScopedTransactions } from '../src/database/scoped-transactions.js';
 import { useTestApp } from './support/test-app.js';
+import { pendingUploadJson } from './support/uploads.js';
 
 /**
  * Row Level Security, proven in SQL: under the application role, a user's setting exposes that
@@ -90,21 +91,7 @@ describe('row level security on r2_files', () => {
   });
 
   describe('the self-scoped presign function (r2_files_create_pending_batch)', () => {
-    const upload = (userId: string, key: string, cap = 100) => ({
-      user_id: userId,
-      object_key: key,
-      file_url: null,
-      file_name: 'f.txt',
-      content_type: 'text/plain',
-      declared_size: null,
-      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-      url_expires_at: new Date(Date.now() + 300_000).toISOString(),
-      multipart_upload_id: null,
-      part_size: null,
-      part_count: null,
-      cap,
-    });
-    const call = async (client: pg.Client, uploads: ReturnType<typeof upload>[]) =>
+    const call = async (client: pg.Client, uploads: ReturnType<typeof pendingUploadJson>[]) =>
       (await client.query<{ ids: (string | null)[] }>(`SELECT r2_files_create_pending_batch($1) AS ids`, [JSON.stringify(uploads)])).rows[0]
         ?.ids;
     const ownerOf = async (key: string) =>
@@ -113,7 +100,7 @@ describe('row level security on r2_files', () => {
       );
 
     it("inserts each upload as the application role for that upload's owner, and the scope ends with its statement", async () => {
-      const ids = await call(admin, [upload(a, `${a}-scoped`), upload(b, `${b}-scoped`)]);
+      const ids = await call(admin, [pendingUploadJson(a, `${a}-scoped`), pendingUploadJson(b, `${b}-scoped`)]);
       expect(ids).toEqual([expect.stringMatching(/^\d+$/), expect.stringMatching(/^\d+$/)]);
       expect(await ownerOf(`${a}-scoped`)).toEqual([a]);
       expect(await ownerOf(`${b}-scoped`)).toEqual([b]);
@@ -129,7 +116,12 @@ describe('row level security on r2_files', () => {
       const c = `rls-c-${Date.now()}`;
       const d = `rls-d-${Date.now()}`;
       try {
-        const ids = await call(admin, [upload(c, `${c}-1`, 2), upload(d, `${d}-1`, 2), upload(c, `${c}-2`, 2), upload(c, `${c}-3`, 2)]);
+        const ids = await call(admin, [
+          pendingUploadJson(c, `${c}-1`, 2),
+          pendingUploadJson(d, `${d}-1`, 2),
+          pendingUploadJson(c, `${c}-2`, 2),
+          pendingUploadJson(c, `${c}-3`, 2),
+        ]);
         expect(ids).toEqual([expect.stringMatching(/^\d+$/), expect.stringMatching(/^\d+$/), expect.stringMatching(/^\d+$/), null]);
         expect(await count(`SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1`, [c])).toBe(2);
         expect(await count(`SELECT count(*)::int AS n FROM r2_files WHERE user_id = $1`, [d])).toBe(1);
@@ -157,7 +149,7 @@ describe('row level security on r2_files', () => {
               const order = (c + round) % 2 === 0 ? owners : [...owners].reverse();
               await call(
                 client,
-                order.map((owner) => upload(owner, `${owner}-${c}-${round}`)),
+                order.map((owner) => pendingUploadJson(owner, `${owner}-${c}-${round}`)),
               );
             }
           }),
@@ -171,7 +163,9 @@ describe('row level security on r2_files', () => {
     });
 
     it('may not be called by the application role (it would choose its own users)', async () => {
-      await expect(asApp(admin, a, () => call(admin, [upload(b, `${b}-forged`)]))).rejects.toThrow(/permission denied for function/);
+      await expect(asApp(admin, a, () => call(admin, [pendingUploadJson(b, `${b}-forged`)]))).rejects.toThrow(
+        /permission denied for function/,
+      );
       expect(await count(`SELECT count(*)::int AS n FROM r2_files WHERE object_key = $1`, [`${b}-forged`])).toBe(0);
     });
   });

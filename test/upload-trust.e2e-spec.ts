@@ -6,7 +6,7 @@ import pg from 'pg';
 import { PendingUploadsSweeper } from '../src/files/cleanup/pending-uploads.sweeper.js';
 import { pngBytes } from './support/fixtures.js';
 import { createTestApp, registerUser, useTestApp, withTestApp } from './support/test-app.js';
-import { expireUploads, expireUploadUrls, presignAndPut, putToStore } from './support/uploads.js';
+import { expireUploads, expireUploadUrls, pendingUploadJson, presignAndPut, putToStore } from './support/uploads.js';
 
 /** Limits, verification, expiry, quotas and cleanup, with small limits so real bytes can hit them. */
 describe('uploads that can be trusted', () => {
@@ -100,20 +100,7 @@ describe('uploads that can be trusted', () => {
       await client.connect();
       const createPending = async (userId: string, cap: number) => {
         await client.query('BEGIN');
-        const upload = {
-          user_id: userId,
-          object_key: `${tag}-new-${cap}`,
-          file_url: null,
-          file_name: 'f.txt',
-          content_type: 'text/plain',
-          declared_size: null,
-          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-          url_expires_at: new Date(Date.now() + 300_000).toISOString(),
-          multipart_upload_id: null,
-          part_size: null,
-          part_count: null,
-          cap,
-        };
+        const upload = pendingUploadJson(userId, `${tag}-new-${cap}`, cap);
         const { rows } = await client.query<{ ids: (string | null)[] }>(`SELECT r2_files_create_pending_batch($1) AS ids`, [
           JSON.stringify([upload]),
         ]);

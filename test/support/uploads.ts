@@ -100,3 +100,21 @@ export async function expireUploadUrls(t: TestApp, objectKeys: string | string[]
     ([] as string[]).concat(objectKeys),
   ]);
 }
+
+/** One upload as `r2_files_create_pending_batch` takes it (a JSON array of these), for tests that call the function in SQL. */
+export function pendingUploadJson(userId: string, objectKey: string, cap = 100) {
+  return {
+    user_id: userId,
+    object_key: objectKey,
+    file_url: null,
+    file_name: 'f.txt',
+    content_type: 'text/plain',
+    declared_size: null,
+    expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+    url_expires_at: new Date(Date.now() + 300_000).toISOString(),
+    multipart_upload_id: null,
+    part_size: null,
+    part_count: null,
+    cap,
+  };
+}
