@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import { describe, expect, it } from '@jest/globals';
 
 import { TurnBatcher } from './turn-batcher.js';
@@ -84,5 +86,32 @@ describe('TurnBatcher', () => {
 
   it('refuses a maxBatch below 1', () => {
     expect(() => new TurnBatcher({ run: () => Promise.resolve([]), maxBatch: 0, retryAlone: () => true })).toThrow(RangeError);
+  });
+
+  it("runs a batch in the batcher's own async context, not in the first caller's, and answers each caller in its own", async () => {
+    const requestContext = new AsyncLocalStorage<string>();
+    const seenByBatches: (string | undefined)[] = [];
+    const batcher = requestContext.run(
+      'made at startup',
+      () =>
+        new TurnBatcher<number, number>({
+          run: (items) => {
+            seenByBatches.push(requestContext.getStore());
+            return Promise.resolve(items);
+          },
+          maxBatch: 10,
+          retryAlone: () => false,
+        }),
+    );
+    const answeredIn = await Promise.all(
+      ['request 1', 'request 2'].map((id, i) =>
+        requestContext.run(id, async () => {
+          await batcher.submit(i);
+          return requestContext.getStore();
+        }),
+      ),
+    );
+    expect(seenByBatches).toEqual(['made at startup']);
+    expect(answeredIn).toEqual(['request 1', 'request 2']);
   });
 });
