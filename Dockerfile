@@ -27,4 +27,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=6 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Apply pending migrations, then serve, with the Node flags of `npm start` (README "Benchmarks").
-CMD ["sh", "-c", "node node_modules/typeorm/cli.js migration:run -d dist/src/database/data-source.js && exec node --max-semi-space-size=32 dist/src/main.js"]
+CMD ["sh", "-c", "node node_modules/typeorm/cli.js migration:run -d dist/src/database/data-source.js && exec node --max-semi-space-size=32 --no-allocation-site-pretenuring dist/src/main.js"]

@@ -130,6 +130,7 @@ describe('Dockerfile', () => {
     const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
     const flagsOf = (command: string) => /\bnode ((?:--\S+ )*)dist\/src\/main\.js/.exec(command)?.[1];
     expect(flagsOf(start)).toMatch(/--max-semi-space-size=\d+/);
+    expect(flagsOf(start)).toContain('--no-allocation-site-pretenuring');
     expect(flagsOf(cmd)).toBe(flagsOf(start));
   });
 });
