@@ -23,9 +23,8 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 
 import { findFreePort } from '../scripts/local-stack/free-port.js';
-import { EMULATOR_CREDENTIALS } from '../scripts/local-stack/s3-emulator.js';
 import { measureCpu, msPer, type Parties } from './cpu.js';
-import { mintAccessTokens, nodeFlagsOfStartScript, startBenchStack } from './stack.js';
+import { mintAccessTokens, nodeFlagsOfStartScript, startBenchStack, storeEnvironment, waitForReady } from './stack.js';
 
 const run = promisify(execFile);
 const ROUTES = (process.env.AB_ROUTES ?? 'health,presign').split(',').map((route) => route.trim());
@@ -148,29 +147,11 @@ async function startApi(variant: Variant): Promise<{ process: ChildProcess; url:
       PORT: String(port),
       DATABASE_URL: postgres.url,
       JWT_SECRET: jwtSecret,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: 'us-east-1',
-      R2_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-      R2_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
-      R2_BUCKET_NAME: BUCKET,
+      ...storeEnvironment(s3, BUCKET),
       UPLOAD_MAX_PENDING_PER_USER: process.env.AB_CAP ?? '100000',
       SWEEPER_INTERVAL: '0',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return { process: child, url: `http://127.0.0.1:${port}` };
-}
-
-async function waitForReady(url: string): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
-    if (
-      await fetch(`${url}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`${url} did not become ready`);
 }

@@ -28,7 +28,7 @@ import { findFreePort } from '../scripts/local-stack/free-port.js';
 import { EMULATOR_CREDENTIALS } from '../scripts/local-stack/s3-emulator.js';
 import { Environment } from '../src/config/environment.js';
 import { type CpuUsed, measureCpu, msPer, type Parties } from './cpu.js';
-import { mintAccessTokens, nodeFlagsOfStartScript, startBenchStack } from './stack.js';
+import { mintAccessTokens, nodeFlagsOfStartScript, startBenchStack, storeEnvironment, waitForReady } from './stack.js';
 
 const run = promisify(execFile);
 const BUCKET = 'r2-files-bench';
@@ -92,13 +92,7 @@ const jwtSecret = randomBytes(48).toString('base64');
 const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
 /** The Node flags production runs the API with: those of `npm start` (the Dockerfile has the same, a test checks). */
 const startFlags = nodeFlagsOfStartScript();
-const storeEnv = {
-  S3_ENDPOINT: s3.endpoint,
-  S3_REGION: 'us-east-1',
-  R2_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-  R2_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
-  R2_BUCKET_NAME: BUCKET,
-};
+const storeEnv = storeEnvironment(s3, BUCKET);
 const servers = await Promise.all(Array.from({ length: INSTANCES }, (_, i) => startApi(i)));
 const server = servers[0]!.process;
 const apis = servers.map((instance) => instance.url);
@@ -123,7 +117,7 @@ const s3Client = new S3Client({
 });
 
 try {
-  await Promise.all(apis.map(waitForHealth));
+  await Promise.all(apis.map(waitForReady));
   await db.connect();
   const settings = await db.query<{ name: string; setting: string }>(
     `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name`,
@@ -622,18 +616,6 @@ function sweptInLog(logFile: string): number {
     total += Number((JSON.parse(line) as { removed?: number }).removed ?? 0);
   }
   return total;
-}
-
-async function waitForHealth(url: string): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
-    const ok = await fetch(`${url}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the API did not become ready');
 }
 
 function rssMiB(child: ChildProcess): number {

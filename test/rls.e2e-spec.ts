@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 
 import { ScopedTransactions } from '../src/database/scoped-transactions.js';
+import type { PendingWrite } from '../src/files/r2-files.repository.js';
 import { useTestApp } from './support/test-app.js';
 import { pendingUploadJson } from './support/uploads.js';
 
@@ -91,7 +92,7 @@ describe('row level security on r2_files', () => {
   });
 
   describe('the self-scoped presign function (r2_files_create_pending_batch)', () => {
-    const call = async (client: pg.Client, uploads: ReturnType<typeof pendingUploadJson>[]) =>
+    const call = async (client: pg.Client, uploads: PendingWrite[]) =>
       (await client.query<{ ids: (string | null)[] }>(`SELECT r2_files_create_pending_batch($1) AS ids`, [JSON.stringify(uploads)])).rows[0]
         ?.ids;
     const ownerOf = async (key: string) =>

@@ -27,7 +27,7 @@ export interface NewPendingUpload {
 }
 
 /** One upload as r2_files_create_pending_batch reads it (its JSON keys are the column names). */
-interface PendingWrite {
+export interface PendingWrite {
   user_id: string;
   object_key: string;
   file_url: string | null;

@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import type { FileDto } from '../../src/files/dto/file.dto.js';
 import type { PresignUploadDto, PresignUploadResponseDto } from '../../src/files/dto/presign-upload.dto.js';
 import type { CompletedPartDto, PartUrlDto } from '../../src/files/multipart/dto/multipart.dto.js';
+import type { PendingWrite } from '../../src/files/r2-files.repository.js';
 import type { Caller } from './api-client.js';
 import type { TestApp } from './test-app.js';
 
@@ -102,7 +103,7 @@ export async function expireUploadUrls(t: TestApp, objectKeys: string | string[]
 }
 
 /** One upload as `r2_files_create_pending_batch` takes it (a JSON array of these), for tests that call the function in SQL. */
-export function pendingUploadJson(userId: string, objectKey: string, cap = 100) {
+export function pendingUploadJson(userId: string, objectKey: string, cap = 100): PendingWrite {
   return {
     user_id: userId,
     object_key: objectKey,
