@@ -11,7 +11,7 @@
  *
  * Options (environment): AB_ROUTES=health,presign,list  AB_RATE=1000 (offered req/s; 0 = flat
  * out, 50 connections)  AB_SECONDS=10  AB_ROUNDS=3  AB_WARMUP=5 (seconds per route and variant).
- * ADR 0012's ablations were measured this way; `npm run bench` stays the headline.
+ * ADRs 0012-0014 were measured this way; `npm run bench` stays the headline.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
