@@ -67,30 +67,29 @@ export class UrlSigner {
     for (const [name, value] of Object.entries(input.signedHeaders ?? {})) {
       headers.push([name.toLowerCase(), value.trim().replace(/\s+/g, ' ')]);
     }
-    headers.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    headers.sort(byName);
     let canonicalHeaders = '';
     for (const [name, value] of headers) canonicalHeaders += `${name}:${value}\n`;
     const signedHeaders = headers.map(([name]) => name).join(';');
 
-    // `name=value`, escaped; the X-Amz-* values need no escaping but the credential's slashes and
-    // the signed headers' semicolons, done once per day and below.
-    const parameters = [
-      `X-Amz-Algorithm=${ALGORITHM}`,
-      `X-Amz-Content-Sha256=${UNSIGNED_PAYLOAD}`,
-      `X-Amz-Credential=${day.credential}`,
-      `X-Amz-Date=${amzDate}`,
-      `X-Amz-Expires=${input.expiresInSeconds}`,
-      `X-Amz-SignedHeaders=${escapeUri(signedHeaders)}`,
+    // [name, value] pairs, escaped, sorted by name as SigV4 wants (names are unique). The X-Amz-*
+    // values need no escaping but the credential's slashes (escaped once a day) and the signed
+    // headers' semicolons.
+    const parameters: [string, string][] = [
+      ['X-Amz-Algorithm', ALGORITHM],
+      ['X-Amz-Content-Sha256', UNSIGNED_PAYLOAD],
+      ['X-Amz-Credential', day.credential],
+      ['X-Amz-Date', amzDate],
+      ['X-Amz-Expires', String(input.expiresInSeconds)],
+      ['X-Amz-SignedHeaders', escapeUri(signedHeaders)],
     ];
-    const query = input.query ?? {};
-    for (const name of Object.keys(query)) parameters.push(`${escapeUri(name)}=${escapeUri(query[name] as string)}`);
-    // Sorted by (escaped) name, as SigV4 wants: names are unique and an escaped name holds no '='.
-    parameters.sort((a, b) => {
-      const nameA = a.slice(0, a.indexOf('='));
-      const nameB = b.slice(0, b.indexOf('='));
-      return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
-    });
-    const canonicalQuery = parameters.join('&');
+    const query = input.query;
+    if (query) {
+      for (const name of Object.keys(query)) parameters.push([escapeUri(name), escapeUri(query[name] as string)]);
+      parameters.sort(byName);
+    }
+    let canonicalQuery = '';
+    for (const [name, value] of parameters) canonicalQuery += canonicalQuery ? `&${name}=${value}` : `${name}=${value}`;
     const path = `${this.basePath}/${input.key.includes('/') ? input.key.split('/').map(escapeUri).join('/') : escapeUri(input.key)}`;
 
     const canonicalRequest = `${input.method}\n${path}\n${canonicalQuery}\n${canonicalHeaders}\n${signedHeaders}\n${UNSIGNED_PAYLOAD}`;
@@ -119,6 +118,10 @@ export class UrlSigner {
     }
     return this.signingDay;
   }
+}
+
+function byName([a]: [string, string], [b]: [string, string]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 interface SigningDay {
