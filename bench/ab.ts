@@ -4,9 +4,10 @@
  * `dist/` — a copy of it, patched for an ablation, or another commit's build — under
  * bench/variants/ (ignored by git and lint; inside the project so node_modules resolves).
  * `name=dir,--flag,...` adds Node flags to that variant's process, `name=dir,/path/to/node` runs it
- * on another Node binary. Every variant gets its own API process against one durable PostgreSQL
- * and one S3 emulator, and the loads run interleaved — round 1 of every variant, then round 2… —
- * so a drift of this shared machine's load hits all variants alike. Per route and variant: API and
+ * on another Node binary; `name=dir,--import=./bench/ablations/<step>.mjs` removes one step of a
+ * presign in that process (bench/ablations). Every variant gets its own API process against one
+ * durable PostgreSQL and one S3 emulator, and the loads run interleaved — round 1 of every
+ * variant, then round 2… — so a drift of this shared machine's load hits all variants alike. Per route and variant: API and
  * PostgreSQL CPU per request from /proc (medians of the rounds) and the change against the first.
  *
  * Options (environment): AB_ROUTES=health,presign,list  AB_RATE=1000 (offered req/s; 0 = flat

@@ -35,7 +35,7 @@ export function createValidationPipe(): ValidationPipe {
  * goes through Nest's own path, so every answer and error is exactly Nest's. Measured with
  * `npm run bench`: the pipe is the largest share of a presign's CPU beyond the HTTP floor.
  */
-class JsonBodyValidationPipe extends ValidationPipe {
+export class JsonBodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // A value the app made itself (the current user): Nest's own path returns it as is too.
     if (metadata.type === 'custom' && !this.validateCustomDecorators) return value;
