@@ -10,8 +10,10 @@
  * - each phase reports the CPU per request of the API and of PostgreSQL (all its processes), read
  *   from /proc: steadier than throughput on a small shared machine;
  * - the floors are measured in the same run: GET /health (the HTTP stack alone), a seed-style
- *   presign server (bench/seed-baseline-server.mjs), a bare single-row INSERT, HeadObject + INSERT;
- *   the table ends with the ratios to them (docs: README "Benchmarks").
+ *   presign server (bench/seed-baseline-server.mjs), a bare single-row INSERT, HeadObject + INSERT,
+ *   and presign without its own steps (validation, URL signing, the pending row: an API process
+ *   with bench/ablations/presign-floor.mjs, what any authenticated JSON POST costs); the table
+ *   ends with the ratios to them (docs: README "Benchmarks").
  * Prints the table and writes bench/results.json.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -98,6 +100,9 @@ const server = servers[0]!.process;
 const apis = servers.map((instance) => instance.url);
 const api = apis[0]!;
 const baseline = await startBaselineServer();
+/** Presign's floor: another API process with presign's own steps taken out (bench/ablations). */
+const floorApi =
+  phase('presign') && INSTANCES === 1 ? await startApi(INSTANCES, ['--import=./bench/ablations/presign-floor.mjs']) : undefined;
 
 const parties: Parties = {
   api: servers.map((instance) => instance.process.pid!),
@@ -117,7 +122,7 @@ const s3Client = new S3Client({
 });
 
 try {
-  await Promise.all(apis.map(waitForReady));
+  await Promise.all([...apis, ...(floorApi ? [floorApi.url] : [])].map(waitForReady));
   await db.connect();
   const settings = await db.query<{ name: string; setting: string }>(
     `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name`,
@@ -151,6 +156,8 @@ try {
     insert: [],
     healthAtPresignRate: [],
     insertAtPresignRate: [],
+    presignFloor: [],
+    presignFloorHealth: [],
   };
   // The floor phases; the same loads warm up (unmeasured) and run the measured rounds.
   const floorLoads = {
@@ -167,13 +174,26 @@ try {
         { method: 'POST', tokens: writerTokens, body: PRESIGN_BODY, seconds },
       ),
     insert: (seconds = DURATION, ratePerSecond?: number) => bareInserts(CONNECTIONS, seconds, ratePerSecond),
+    ...(floorApi && {
+      presignFloor: (seconds = DURATION) =>
+        loadPhase([`${floorApi.url}/presign-upload`], {
+          method: 'POST',
+          tokens: writerTokens,
+          body: PRESIGN_BODY,
+          seconds,
+          api: floorApi.process,
+        }),
+      presignFloorHealth: (seconds = DURATION) =>
+        loadPhase([`${floorApi.url}/health`], { tokens: [token], seconds, api: floorApi.process }),
+    }),
   };
   // Not measured: the API's JIT, PostgreSQL's plans and caches on every pooled connection and the
   // table's first pages (full-page images after a checkpoint) would otherwise weigh on round 1 —
   // on presign most (one run: 1,099 req/s in round 1, 1,546 in round 2).
   if (WARMUP_SECONDS > 0) {
     console.log(`\nWarm-up: ${WARMUP_SECONDS} s of each floor phase, not measured`);
-    for (const [name, load] of Object.entries(floorLoads)) if (phase(name)) await load(WARMUP_SECONDS);
+    for (const [name, load] of Object.entries(floorLoads))
+      if (phase(name.replace(/^presignFloor.*/, 'presign'))) await load(WARMUP_SECONDS);
   }
   // What autovacuum does in production within a minute, done now so every run measures the same
   // thing: plans cached by the API's connections while r2_files was empty (a sequential scan for
@@ -205,10 +225,25 @@ try {
       console.log(`\nBare single-row INSERT at presign's rate (${presignRate}/s), round ${round}`);
       floors.insertAtPresignRate!.push(await floorLoads.insert(DURATION, presignRate));
     }
+    if (floorLoads.presignFloor && floorLoads.presignFloorHealth) {
+      console.log(`\nPresign's floor: no validation, URL signing or pending row (own API process), round ${round}`);
+      floors.presignFloor!.push(await floorLoads.presignFloor());
+      console.log(`\nGET /health of the same process, round ${round}`);
+      floors.presignFloorHealth!.push(await floorLoads.presignFloorHealth());
+    }
   }
   const merged = Object.fromEntries(Object.entries(floors).map(([name, runs]) => [name, mergePhases(runs)]));
   results.floors = floors;
-  const { health: healthLoad, baseline: seedLoad, presign, insert, healthAtPresignRate, insertAtPresignRate } = merged;
+  const {
+    health: healthLoad,
+    baseline: seedLoad,
+    presign,
+    insert,
+    healthAtPresignRate,
+    insertAtPresignRate,
+    presignFloor,
+    presignFloorHealth,
+  } = merged;
   if (healthLoad) reportPhase('GET /health', healthLoad);
   if (healthAtPresignRate) record("GET /health at presign's rate: API CPU per request (ms)", healthAtPresignRate.apiMs.toFixed(3));
   if (seedLoad) {
@@ -219,6 +254,12 @@ try {
     record('bare INSERT: statements/s, PostgreSQL CPU/statement (ms)', `${insert.rps.toFixed(0)}, ${insert.postgresMs.toFixed(3)}`);
   if (insertAtPresignRate)
     record("bare INSERT at presign's rate: PostgreSQL CPU/statement (ms)", insertAtPresignRate.postgresMs.toFixed(3));
+  if (presignFloor && presignFloorHealth) {
+    record(
+      "presign's floor (no validation, signing, pending row): API CPU/request (ms), its process's GET /health",
+      `${presignFloor.apiMs.toFixed(3)}, ${presignFloorHealth.apiMs.toFixed(3)}`,
+    );
+  }
 
   let confirmRatio: number | undefined;
   if (phase('flow')) {
@@ -309,8 +350,9 @@ try {
   const ratio = (measure: string, value: number | undefined, target: string, higherIsBetter = false) => {
     if (value === undefined || !Number.isFinite(value)) return;
     ratios[measure] = value;
-    const met = higherIsBetter ? value >= Number(target.replace(/[^\d.]/g, '')) : value <= Number(target.replace(/[^\d.]/g, ''));
-    record(measure, `${value.toFixed(2)}x${met ? '' : '  (not met)'}`, target);
+    const bound = Number(target.replace(/[^\d.]/g, ''));
+    const met = !target || (higherIsBetter ? value >= bound : value <= bound);
+    record(measure, `${value.toFixed(2)}x${met ? '' : '  (not met)'}`, target || undefined);
   };
   ratio('API CPU per request: presign / GET /health, both flat out', presign && healthLoad && presign.apiMs / healthLoad.apiMs, '<= 1.5x');
   ratio(
@@ -328,6 +370,12 @@ try {
     presign && insertAtPresignRate && presign.postgresMs / insertAtPresignRate.postgresMs,
     '<= 1.5x',
   );
+  // No target: what the first ratio cannot go below while presign runs through this stack at all.
+  ratio(
+    "API CPU per request: presign's floor / GET /health, both flat out, one process",
+    presignFloor && presignFloorHealth && presignFloor.apiMs / presignFloorHealth.apiMs,
+    '',
+  );
   ratio('throughput: presign / seed-style baseline', presign && seedLoad && presign.rps / seedLoad.rps, '>= 0.8x', true);
   ratio('save-metadata p50 / HeadObject + INSERT p50', confirmRatio, '<= 2x');
   results.ratios = ratios;
@@ -341,9 +389,10 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  for (const instance of servers) instance.process.kill('SIGTERM');
+  const others = [...servers, ...(floorApi ? [floorApi] : [])];
+  for (const instance of others) instance.process.kill('SIGTERM');
   baseline.process.kill('SIGTERM');
-  await Promise.all([...servers.map((instance) => exited(instance.process)), exited(baseline.process)]);
+  await Promise.all([...others.map((instance) => exited(instance.process)), exited(baseline.process)]);
   await db.end().catch(() => undefined);
   s3Client.destroy();
   await s3.stop();
@@ -357,11 +406,11 @@ function argument(name: string): string | undefined {
 }
 
 /** One API process from dist/, as production runs it; its log lines go to a file (read by the sweeper check). */
-async function startApi(index: number): Promise<{ process: ChildProcess; url: string; logFile: string }> {
+async function startApi(index: number, nodeFlags: string[] = []): Promise<{ process: ChildProcess; url: string; logFile: string }> {
   const port = await findFreePort();
   const logFile = join(dir, `api-${index}.log`);
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...startFlags, ...profileArgs, 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...startFlags, ...nodeFlags, ...profileArgs, 'dist/src/main.js'], {
     env: {
       ...process.env,
       ...storeEnv,
@@ -464,7 +513,15 @@ function reportPhase(name: string, load: Phase): void {
 /** autocannon in its own process (bench/load.mjs) against `urls` (one per instance), with the CPU each party used. */
 async function loadPhase(
   urls: string[],
-  options: { method?: string; tokens: string[]; body?: string; overallRate?: number; seconds?: number },
+  options: {
+    method?: string;
+    tokens: string[];
+    body?: string;
+    overallRate?: number;
+    seconds?: number;
+    /** The API process whose CPU counts, when not the instances under test (presign's floor). */
+    api?: ChildProcess;
+  },
 ): Promise<Phase> {
   const config = {
     urls,
@@ -479,7 +536,7 @@ async function loadPhase(
   const configFile = join(dir, 'load.json');
   writeFileSync(configFile, JSON.stringify(config));
   const { value: stdout, cpu } = await measureCpu(
-    parties,
+    options.api ? { ...parties, api: [options.api.pid!] } : parties,
     async () => (await run(process.execPath, ['bench/load.mjs', configFile], { maxBuffer: 64 * MiB })).stdout,
   );
   const result = JSON.parse(stdout) as {
