@@ -64,7 +64,9 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<Runni
     port: options.port ?? 0,
     silent: true,
     directory: options.directory,
-    resetOnClose: options.resetOnClose,
+    // Wiped below instead: the emulator's own reset uses fs.rmdirSync({ recursive }), which Node
+    // deprecates with a warning in every run's output.
+    resetOnClose: false,
     configureBuckets: [
       {
         name: options.bucket,
@@ -75,7 +77,13 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<Runni
   addMultipartOperations(server);
   writePartsAtomically(server.store);
   const { port } = await server.run();
-  return { endpoint: `http://127.0.0.1:${port}`, port, stop: () => server.close() };
+  const stop = async () => {
+    await server.close();
+    if (options.resetOnClose) {
+      for (const entry of await readdir(options.directory)) await rm(join(options.directory, entry), { recursive: true, force: true });
+    }
+  };
+  return { endpoint: `http://127.0.0.1:${port}`, port, stop };
 }
 
 /**
