@@ -47,7 +47,7 @@ export interface S3EmulatorOptions {
   /** Origins of the bucket's upload CORS rules at start; none: the caller applies them (`applyUploadCors`). */
   corsOrigins?: string[];
   port?: number;
-  /** Wipe the stored objects when the server closes (tests). */
+  /** Remove the directory and every stored object when the server closes (tests, benchmarks). */
   resetOnClose: boolean;
 }
 
@@ -64,7 +64,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<Runni
     port: options.port ?? 0,
     silent: true,
     directory: options.directory,
-    // Wiped below instead: the emulator's own reset uses fs.rmdirSync({ recursive }), which Node
+    // Removed below instead: the emulator's own reset uses fs.rmdirSync({ recursive }), which Node
     // deprecates with a warning in every run's output.
     resetOnClose: false,
     configureBuckets: [
@@ -79,9 +79,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<Runni
   const { port } = await server.run();
   const stop = async () => {
     await server.close();
-    if (options.resetOnClose) {
-      for (const entry of await readdir(options.directory)) await rm(join(options.directory, entry), { recursive: true, force: true });
-    }
+    if (options.resetOnClose) await rm(options.directory, { recursive: true, force: true });
   };
   return { endpoint: `http://127.0.0.1:${port}`, port, stop };
 }
