@@ -16,7 +16,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * switch to any user); r2files_app itself may not, or the policy's check would be its own say-so.
  * Returns the new row's id, or NULL when the owner already has `p_cap` uploads that can still start.
  *
- * `r2_files_create_pending` stays for instances of the previous version during a rolling deploy.
+ * `r2_files_create_pending` stays for instances of the previous version during a rolling deploy
+ * (until migration 1765411200000, which drops both).
  */
 export class SelfScopedCreatePendingFunction1765238400000 implements MigrationInterface {
   name = 'SelfScopedCreatePendingFunction1765238400000';

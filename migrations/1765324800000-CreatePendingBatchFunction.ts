@@ -22,7 +22,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * 8601), multipart_upload_id, part_size, part_count and cap.
  *
  * r2_files_create_pending and r2_files_create_pending_scoped stay for instances of the previous
- * versions during a rolling deploy.
+ * versions during a rolling deploy (until migration 1765411200000).
  */
 export class CreatePendingBatchFunction1765324800000 implements MigrationInterface {
   name = 'CreatePendingBatchFunction1765324800000';
