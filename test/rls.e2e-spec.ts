@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 
 import { ScopedTransactions } from '../src/database/scoped-transactions.js';
-import type { PendingWrite } from '../src/files/r2-files.repository.js';
 import { useTestApp } from './support/test-app.js';
-import { pendingUploadJson } from './support/uploads.js';
+import { createPendingBatch, pendingUploadJson } from './support/uploads.js';
 
 /**
  * Row Level Security, proven in SQL: under the application role, a user's setting exposes that
@@ -92,16 +91,13 @@ describe('row level security on r2_files', () => {
   });
 
   describe('the self-scoped presign function (r2_files_create_pending_batch)', () => {
-    const call = async (client: pg.Client, uploads: PendingWrite[]) =>
-      (await client.query<{ ids: (string | null)[] }>(`SELECT r2_files_create_pending_batch($1) AS ids`, [JSON.stringify(uploads)])).rows[0]
-        ?.ids;
     const ownerOf = async (key: string) =>
       (await admin.query<{ user_id: string }>(`SELECT user_id FROM r2_files WHERE object_key = $1 AND status = 'pending'`, [key])).rows.map(
         (row) => row.user_id,
       );
 
     it("inserts each upload as the application role for that upload's owner, and the scope ends with its statement", async () => {
-      const ids = await call(admin, [pendingUploadJson(a, `${a}-scoped`), pendingUploadJson(b, `${b}-scoped`)]);
+      const ids = await createPendingBatch(admin, [pendingUploadJson(a, `${a}-scoped`), pendingUploadJson(b, `${b}-scoped`)]);
       expect(ids).toEqual([expect.stringMatching(/^\d+$/), expect.stringMatching(/^\d+$/)]);
       expect(await ownerOf(`${a}-scoped`)).toEqual([a]);
       expect(await ownerOf(`${b}-scoped`)).toEqual([b]);
@@ -117,7 +113,7 @@ describe('row level security on r2_files', () => {
       const c = `rls-c-${Date.now()}`;
       const d = `rls-d-${Date.now()}`;
       try {
-        const ids = await call(admin, [
+        const ids = await createPendingBatch(admin, [
           pendingUploadJson(c, `${c}-1`, 2),
           pendingUploadJson(d, `${d}-1`, 2),
           pendingUploadJson(c, `${c}-2`, 2),
@@ -129,7 +125,7 @@ describe('row level security on r2_files', () => {
         // The ids are those of the rows, in the order of the uploads.
         const { rows } = await admin.query<{ id: string; object_key: string }>(
           `SELECT id::text, object_key FROM r2_files WHERE id = ANY($1::bigint[]) ORDER BY array_position($1::bigint[], id)`,
-          [ids!.filter((id) => id !== null)],
+          [ids.filter((id) => id !== null)],
         );
         expect(rows.map((row) => row.object_key)).toEqual([`${c}-1`, `${d}-1`, `${c}-2`]);
       } finally {
@@ -148,7 +144,7 @@ describe('row level security on r2_files', () => {
           clients.map(async (client, c) => {
             for (let round = 0; round < 10; round += 1) {
               const order = (c + round) % 2 === 0 ? owners : [...owners].reverse();
-              await call(
+              await createPendingBatch(
                 client,
                 order.map((owner) => pendingUploadJson(owner, `${owner}-${c}-${round}`)),
               );
@@ -164,7 +160,7 @@ describe('row level security on r2_files', () => {
     });
 
     it('may not be called by the application role (it would choose its own users)', async () => {
-      await expect(asApp(admin, a, () => call(admin, [pendingUploadJson(b, `${b}-forged`)]))).rejects.toThrow(
+      await expect(asApp(admin, a, () => createPendingBatch(admin, [pendingUploadJson(b, `${b}-forged`)]))).rejects.toThrow(
         /permission denied for function/,
       );
       expect(await count(`SELECT count(*)::int AS n FROM r2_files WHERE object_key = $1`, [`${b}-forged`])).toBe(0);

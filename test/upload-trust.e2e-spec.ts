@@ -6,7 +6,7 @@ import pg from 'pg';
 import { PendingUploadsSweeper } from '../src/files/cleanup/pending-uploads.sweeper.js';
 import { pngBytes } from './support/fixtures.js';
 import { createTestApp, registerUser, useTestApp, withTestApp } from './support/test-app.js';
-import { expireUploads, expireUploadUrls, pendingUploadJson, presignAndPut, putToStore } from './support/uploads.js';
+import { createPendingBatch, expireUploads, expireUploadUrls, pendingUploadJson, presignAndPut, putToStore } from './support/uploads.js';
 
 /** Limits, verification, expiry, quotas and cleanup, with small limits so real bytes can hit them. */
 describe('uploads that can be trusted', () => {
@@ -100,12 +100,9 @@ describe('uploads that can be trusted', () => {
       await client.connect();
       const createPending = async (userId: string, cap: number) => {
         await client.query('BEGIN');
-        const upload = pendingUploadJson(userId, `${tag}-new-${cap}`, cap);
-        const { rows } = await client.query<{ ids: (string | null)[] }>(`SELECT r2_files_create_pending_batch($1) AS ids`, [
-          JSON.stringify([upload]),
-        ]);
+        const ids = await createPendingBatch(client, [pendingUploadJson(userId, `${tag}-new-${cap}`, cap)]);
         await client.query('ROLLBACK');
-        return rows[0]!.ids.filter((id) => id !== null).length;
+        return ids.filter((id) => id !== null).length;
       };
       try {
         await client.query(`LOAD 'auto_explain'`);

@@ -1,5 +1,7 @@
 import { request as httpRequest } from 'node:http';
 
+import type pg from 'pg';
+
 import type { FileDto } from '../../src/files/dto/file.dto.js';
 import type { PresignUploadDto, PresignUploadResponseDto } from '../../src/files/dto/presign-upload.dto.js';
 import type { CompletedPartDto, PartUrlDto } from '../../src/files/multipart/dto/multipart.dto.js';
@@ -100,6 +102,14 @@ export async function expireUploadUrls(t: TestApp, objectKeys: string | string[]
   await t.db.query(`UPDATE r2_files SET url_expires_at = now() - interval '1 second' WHERE object_key = ANY($1)`, [
     ([] as string[]).concat(objectKeys),
   ]);
+}
+
+/** Calls `r2_files_create_pending_batch` in SQL on `client`: the new ids in the order of `uploads`, null where capped. */
+export async function createPendingBatch(client: Pick<pg.ClientBase, 'query'>, uploads: PendingWrite[]): Promise<(string | null)[]> {
+  const { rows } = await client.query<{ ids: (string | null)[] }>(`SELECT r2_files_create_pending_batch($1) AS ids`, [
+    JSON.stringify(uploads),
+  ]);
+  return rows[0]!.ids;
 }
 
 /** One upload as `r2_files_create_pending_batch` takes it (a JSON array of these), for tests that call the function in SQL. */
